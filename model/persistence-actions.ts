@@ -28,6 +28,7 @@ import type {
   PersistenceContext,
   RdbSnapshot,
   RestartOutcome,
+  WriteLog,
 } from './persistence-types.ts';
 import { allowedLengthsOfView, sameLogPrefix } from './oracle/allowed-outcomes.ts';
 
@@ -60,13 +61,15 @@ function freshAofState(mode: AofState['mode'], length: number, liveViewId: numbe
 
 /** A fresh server on an empty directory. With appendonly yes it creates an empty base + incr. */
 export function createInitialContext(config: PersistenceConfig = defaultConfig): PersistenceContext {
-  const emptyView: AofView = { id: 1, log: [], writtenLength: 0, durableLength: 0, poisonedFromLength: null };
+  // One empty log: the live view's log is the history itself, not an equal copy.
+  const history: WriteLog = [];
+  const emptyView: AofView = { id: 1, log: history, writtenLength: 0, durableLength: 0, poisonedFromLength: null };
   return {
     config,
     nowMs: 0,
     nextWriteId: 1,
     nextViewId: 2,
-    history: [],
+    history,
     ackedLength: 0,
     rdbForkSnapshot: null,
     dump: bindingOf<RdbSnapshot | null>(null),

@@ -6,10 +6,13 @@
  * - Horizons: durable <= written <= buffered <= history length; acked <= history length.
  * - always: every write acknowledged since the policy was set is durable in the live AOF.
  * - everysec: an acknowledged write is unwritten only while postponed (< 2 s at the last decision)
- *   or after a failed write.
+ *   or after a failed write. A postponed write acked before CONFIG SET appendfsync stays
+ *   postponed under the new policy until the next beforeSleep.
  * - no, everysec and always alike: with AOF on, every acknowledged write is written, postponed or
  *   held after a write error.
  * - At most one child: the BGSAVE snapshot and the rewrite fork never coexist.
+ * - While AOF is being enabled, the rewrite's fork length is set exactly while its child runs or
+ *   the parent's handler installs the base.
  * - While AOF is on, the committed manifest names the live view, whose horizons are the live ones.
  */
 import { postponeLimitMs } from './persistence-guards.ts';
@@ -20,6 +23,8 @@ export interface InvariantInput {
   /** Whether each region is in a child state, read from the snapshot by the caller. */
   readonly rdbChildRunning: boolean;
   readonly rewriteChildRunning: boolean;
+  /** Whether the event loop is in the parent's rewrite-done handler (installing the new base). */
+  readonly rewriteFinishing: boolean;
   readonly running: boolean;
 }
 
@@ -35,8 +40,10 @@ export function invariantViolations(input: InvariantInput): string[] {
   check(aof.bufferedLength <= context.history.length, `buffered ${aof.bufferedLength} > history ${context.history.length}`);
   check(context.ackedLength <= context.history.length, `acked ${context.ackedLength} > history ${context.history.length}`);
   check(!(input.rdbChildRunning && input.rewriteChildRunning), 'two children at once');
-  check(input.rewriteChildRunning === (context.rewrite.forkLength !== null) || !input.running || aof.mode !== 'waitRewrite',
-    'waitRewrite logs exactly while its rewrite child runs');
+  // The fork length outlives the child: the parent's handler needs it to commit the manifest.
+  const rewriteInProgress = input.rewriteChildRunning || input.rewriteFinishing;
+  check(rewriteInProgress === (context.rewrite.forkLength !== null) || !input.running || aof.mode !== 'waitRewrite',
+    'waitRewrite logs exactly while its rewrite child runs or the parent installs its base');
   if (!input.running) return violations;
 
   const aofOn = aof.mode === 'on';
@@ -46,7 +53,10 @@ export function invariantViolations(input: InvariantInput): string[] {
   }
   if (aofOn && context.ackedLength > aof.writtenLength && aof.lastWriteStatus === 'ok') {
     const postponed = aof.postponedSinceMs !== null && aof.lastPostponeDecisionMs !== null;
-    check(config.appendfsync === 'everysec' && postponed, `${config.appendfsync}: acked write not written and not postponed`);
+    // A write postponed under everysec stays postponed across CONFIG SET appendfsync until the
+    // next beforeSleep flushes it: only writes acked under the current policy must follow it.
+    const policyAllowsPostponed = config.appendfsync === 'everysec' || !ackedUnderPolicy;
+    check(policyAllowsPostponed && postponed, `${config.appendfsync}: acked write not written and not postponed`);
     if (postponed && aof.postponedSinceMs !== null && aof.lastPostponeDecisionMs !== null) {
       const waitedMs = aof.lastPostponeDecisionMs - aof.postponedSinceMs;
       check(waitedMs < postponeLimitMs, `everysec: write postponed ${waitedMs} ms at its last decision`);
