@@ -92,6 +92,34 @@ function manifestSwapStates(description: string, onRenamed: readonly 'commitRewr
   } as const;
 }
 
+/** The four steps of writing a snapshot to temp-<pid>.rdb and renaming it over dump.rdb (facts §2.1). */
+function rdbWriteStates(onDurable: object) {
+  return {
+    writingTemp: {
+      description: 'The snapshot is being written to the temp file.',
+      on: { RDB_TEMP_WRITTEN: { target: 'tempWritten', description: 'The temp RDB is written.' } },
+    },
+    tempWritten: {
+      description: 'The temp RDB is written, not yet durable.',
+      on: { RDB_TEMP_FSYNCED: { target: 'tempSynced', description: 'The temp RDB is fsynced.' } },
+    },
+    tempSynced: {
+      description: 'The temp RDB is durable and may be renamed over dump.rdb.',
+      on: {
+        RDB_RENAMED: {
+          target: 'renamed',
+          actions: 'renameRdbTemp',
+          description: 'rename(temp, dump.rdb): visible at once; a power loss may undo it.',
+        },
+      },
+    },
+    renamed: {
+      description: 'dump.rdb is the new snapshot; the directory is not yet fsynced.',
+      on: { RDB_DIR_FSYNCED: onDurable },
+    },
+  } as const;
+}
+
 export const persistenceMachine = setup({
   types: {
     context: {} as PersistenceContext,
@@ -386,36 +414,11 @@ export const persistenceMachine = setup({
                   description: 'SAVE failed: the temp file is removed, the old dump.rdb stays.',
                 },
               },
-              states: {
-                writingTemp: {
-                  description: 'The snapshot is being written to the temp file.',
-                  on: { RDB_TEMP_WRITTEN: { target: 'tempWritten', description: 'The temp RDB is written.' } },
-                },
-                tempWritten: {
-                  description: 'The temp RDB is written, not yet durable.',
-                  on: { RDB_TEMP_FSYNCED: { target: 'tempSynced', description: 'The temp RDB is fsynced.' } },
-                },
-                tempSynced: {
-                  description: 'The temp RDB is durable and may be renamed over dump.rdb.',
-                  on: {
-                    RDB_RENAMED: {
-                      target: 'renamed',
-                      actions: 'renameRdbTemp',
-                      description: 'rename(temp, dump.rdb): visible at once; a power loss may undo it.',
-                    },
-                  },
-                },
-                renamed: {
-                  description: 'dump.rdb is the new snapshot; the directory is not yet fsynced.',
-                  on: {
-                    RDB_DIR_FSYNCED: {
-                      target: '#serving',
-                      actions: 'completeRdbSave',
-                      description: 'The directory is fsynced: the new dump.rdb survives any crash. SAVE replies OK.',
-                    },
-                  },
-                },
-              },
+              states: rdbWriteStates({
+                target: '#serving',
+                actions: 'completeRdbSave',
+                description: 'The directory is fsynced: the new dump.rdb survives any crash. SAVE replies OK.',
+              }),
             },
             rotatingIncr: {
               id: 'rotatingIncr',
@@ -501,36 +504,11 @@ export const persistenceMachine = setup({
                   description: 'The child failed: the temp file is removed, the old dump stays, lastbgsave_status is err.',
                 },
               },
-              states: {
-                writingTemp: {
-                  description: 'The child writes the snapshot to the temp file.',
-                  on: { RDB_TEMP_WRITTEN: { target: 'tempWritten', description: 'The temp RDB is written.' } },
-                },
-                tempWritten: {
-                  description: 'The temp RDB is written, not yet durable.',
-                  on: { RDB_TEMP_FSYNCED: { target: 'tempSynced', description: 'The temp RDB is fsynced.' } },
-                },
-                tempSynced: {
-                  description: 'The temp RDB is durable and may be renamed over dump.rdb.',
-                  on: {
-                    RDB_RENAMED: {
-                      target: 'renamed',
-                      actions: 'renameRdbTemp',
-                      description: 'rename(temp, dump.rdb): visible at once; a power loss may undo it.',
-                    },
-                  },
-                },
-                renamed: {
-                  description: 'dump.rdb is the new snapshot; the directory is not yet fsynced.',
-                  on: {
-                    RDB_DIR_FSYNCED: {
-                      target: '#noChild',
-                      actions: 'completeRdbSave',
-                      description: 'The directory is fsynced; the child exits 0 and the parent records the save.',
-                    },
-                  },
-                },
-              },
+              states: rdbWriteStates({
+                target: '#noChild',
+                actions: 'completeRdbSave',
+                description: 'The directory is fsynced; the child exits 0 and the parent records the save.',
+              }),
             },
             rewriteChild: {
               id: 'rewriteChild',
