@@ -14,6 +14,10 @@ describe('check-layers', () => {
   it('rejects an encoder importing the file system', () => {
     expect(layerViolation(at('impl/encoding/rdb-encoder.ts'), at('impl/fs/file-system.ts'))).toBeDefined();
   });
+  it('lets encoding tests use test support, but not encoding code', () => {
+    expect(layerViolation(at('impl/encoding/lzf.test.ts'), at('scripts/testing/property-seed.ts'))).toBeUndefined();
+    expect(layerViolation(at('impl/encoding/lzf.ts'), at('scripts/testing/property-seed.ts'))).toBeDefined();
+  });
   it('allows conformance to import both, and model to import itself', () => {
     expect(layerViolation(at('conformance/x.ts'), at('model/a.ts'))).toBeUndefined();
     expect(layerViolation(at('conformance/x.ts'), at('impl/b.ts'))).toBeUndefined();
