@@ -1,0 +1,54 @@
+/** Goal: the CRC-64 matches Redis's check values and is incremental, as the RDB trailer needs. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { propertyParameters } from '../../scripts/testing/property-seed.ts';
+import { Crc64, crc64, readChecksumLE } from './crc64.ts';
+
+const lorem =
+  'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ' +
+  'Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor ' +
+  'in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, ' +
+  'sunt in culpa qui officia deserunt mollit anim id est laborum.';
+
+describe('crc64 (Jones, Redis parameters)', () => {
+  it('check("123456789") is 0xE9C6D914C4B8D9CA', () => {
+    expect(crc64(Buffer.from('123456789'))).toBe(0xe9c6d914c4b8d9can);
+  });
+
+  it('check(lorem ipsum with its trailing NUL) is 0xC7794709E69683B3', () => {
+    expect(crc64(Buffer.from(`${lorem}\0`, 'latin1'))).toBe(0xc7794709e69683b3n);
+  });
+
+  it('the empty input has checksum 0 (init 0, xorout 0)', () => {
+    expect(crc64(new Uint8Array(0))).toBe(0n);
+  });
+
+  it('the minimal RDB "REDIS0010" + EOF has trailer a9 fd 37 fe 89 a7 7e eb', () => {
+    const digest = new Crc64().update(Buffer.from('REDIS0010\xff', 'latin1')).digestBytes();
+    expect(Buffer.from(digest).toString('hex')).toBe('a9fd37fe89a77eeb');
+    expect(readChecksumLE(digest, 0)).toBe(0xeb7ea789fe37fda9n);
+  });
+
+  it('updating chunk by chunk equals one update over the concatenation (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 8 }), (chunks) => {
+        const incremental = new Crc64();
+        for (const chunk of chunks) incremental.update(chunk);
+        expect(incremental.digest()).toBe(crc64(Buffer.concat(chunks)));
+      }),
+      propertyParameters('crc64 incremental', 200),
+    );
+  });
+
+  it('a single flipped bit changes the checksum (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 256 }), fc.nat(), fc.integer({ min: 0, max: 7 }), (bytes, at, bit) => {
+        const flipped = Uint8Array.from(bytes);
+        const index = at % bytes.length;
+        flipped[index] = (flipped[index] as number) ^ (1 << bit);
+        expect(crc64(flipped)).not.toBe(crc64(bytes));
+      }),
+      propertyParameters('crc64 detects a bit flip', 200),
+    );
+  });
+});
