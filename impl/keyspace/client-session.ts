@@ -1,0 +1,112 @@
+/**
+ * A client connection's view of the server: its selected db and its MULTI queue, over a shared
+ * keyspace. `execute(argv)` is one top-level call and returns the reply and the effects Redis
+ * 7.0 would propagate for it.
+ *
+ * Invariants:
+ * - The db and the transaction belong to the session; the keyspace, its dirty counter and the
+ *   random source are shared by every session built on the same environment.
+ * - The clock is read once per top-level call (a command, or a whole EXEC, whose queued commands
+ *   all see that time), as Redis fixes the time during call()/EXEC for expiry checks. (Redis 7.0
+ *   reads a fresh clock for the base time of EXPIRE and SET EX; the two agree unless the clock
+ *   moves during one call.)
+ * - Effects of one call are wrapped in MULTI ... EXEC when there are two or more (effects.ts);
+ *   rejected, queued and control commands (MULTI, DISCARD) propagate nothing.
+ */
+import assert from 'node:assert/strict';
+import type { ByteString } from '../values/redis-value.ts';
+import { callCommand } from './command-call.ts';
+import type { CommandEnvironment } from './command-context.ts';
+import {
+  arityError,
+  discardWithoutMultiError,
+  execAbortError,
+  execWithoutMultiError,
+  nestedMultiError,
+  unknownCommandError,
+} from './command-errors.ts';
+import { arityAccepts } from './command-spec.ts';
+import { lookupCommand } from './command-table.ts';
+import { type Effect, wrapInTransaction } from './effects.ts';
+import { type Reply, arrayReply, errorReply, okReply, queuedReply } from './reply.ts';
+import { TransactionQueue, isTransactionControl } from './transaction.ts';
+
+export interface CommandResult {
+  readonly reply: Reply;
+  readonly effects: readonly Effect[];
+}
+
+const noEffects: readonly Effect[] = [];
+
+export class ClientSession {
+  readonly #environment: CommandEnvironment;
+  #db = 0;
+  #transaction: TransactionQueue | null = null;
+
+  constructor(environment: CommandEnvironment) {
+    this.#environment = environment;
+  }
+
+  get db(): number {
+    return this.#db;
+  }
+
+  get inTransaction(): boolean {
+    return this.#transaction !== null;
+  }
+
+  /** The queued commands of the open transaction (empty when none), e.g. to see if one writes. */
+  get queuedCommands(): readonly { readonly argv: readonly ByteString[]; readonly write: boolean }[] {
+    return (this.#transaction?.commands ?? []).map(({ spec, argv }) => ({ argv, write: spec.write }));
+  }
+
+  execute(argv: readonly ByteString[]): CommandResult {
+    assert.ok(argv.length > 0, 'a command has a name');
+    const spec = lookupCommand(argv[0] ?? '');
+    if (spec === undefined) return this.#reject(unknownCommandError(argv));
+    if (!arityAccepts(spec, argv.length)) return this.#reject(arityError(spec.name));
+    if (this.#transaction !== null && !isTransactionControl(spec.name)) {
+      this.#transaction.enqueue(spec, argv);
+      return { reply: queuedReply, effects: noEffects };
+    }
+    if (spec.name === 'multi') return this.#multi();
+    if (spec.name === 'discard') return this.#discard();
+    if (spec.name === 'exec') return this.#exec();
+    const effects: Effect[] = [];
+    const outcome = callCommand(this.#environment, spec, argv, this.#db, this.#environment.keyspace.now(), effects);
+    this.#db = outcome.db;
+    return { reply: outcome.reply, effects: wrapInTransaction(effects) };
+  }
+
+  #reject(message: string): CommandResult {
+    this.#transaction?.flagAborted();
+    return { reply: errorReply(message), effects: noEffects };
+  }
+
+  #multi(): CommandResult {
+    if (this.#transaction !== null) return { reply: errorReply(nestedMultiError), effects: noEffects };
+    this.#transaction = new TransactionQueue();
+    return { reply: okReply, effects: noEffects };
+  }
+
+  #discard(): CommandResult {
+    if (this.#transaction === null) return { reply: errorReply(discardWithoutMultiError), effects: noEffects };
+    this.#transaction = null;
+    return { reply: okReply, effects: noEffects };
+  }
+
+  #exec(): CommandResult {
+    const transaction = this.#transaction;
+    if (transaction === null) return { reply: errorReply(execWithoutMultiError), effects: noEffects };
+    this.#transaction = null;
+    if (transaction.aborted) return { reply: errorReply(execAbortError), effects: noEffects };
+    const nowMs = this.#environment.keyspace.now();
+    const effects: Effect[] = [];
+    const replies = transaction.commands.map(({ spec, argv }) => {
+      const outcome = callCommand(this.#environment, spec, argv, this.#db, nowMs, effects);
+      this.#db = outcome.db;
+      return outcome.reply;
+    });
+    return { reply: arrayReply(replies), effects: wrapInTransaction(effects) };
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The context of one command execution (Redis's client + call() state): the selected db, the
+ * time snapshot, the argv to propagate, and key access that applies lazy expiry and type checks.
+ *
+ * Invariants:
+ * - Every key access goes through `lookup`/`read`, which first deletes the key if it is expired
+ *   and records `DEL key` in the call's effects at that moment, so expiry deletions precede the
+ *   command's own effect, as in Redis (propagateDeletion → alsoPropagate).
+ * - Handlers never mutate a stored value directly: `modify` (in place), `store`, `setExpire` and
+ *   `remove` go through the keyspace, which calls the mutation observer first and stamps versions.
+ * - `finish` asserts that no key this command touched holds an empty collection.
+ * - The command's own argv is propagated iff it raised dirty (or forced), unless prevented;
+ *   handlers rewrite `argv` to what Redis would propagate (e.g. SET ... PXAT).
+ */
+import assert from 'node:assert/strict';
+import type { ByteString, RedisType, RedisValue } from '../values/redis-value.ts';
+import { fail, wrongTypeError } from './command-errors.ts';
+import { type Effect, effect } from './effects.ts';
+import type { Keyspace, ReadonlyEntry, ReadonlyRedisValue } from './keyspace.ts';
+
+export type ValueOf<T extends RedisType> = Extract<RedisValue, { type: T }>;
+export type ReadonlyValueOf<T extends RedisType> = Extract<ReadonlyRedisValue, { type: T }>;
+
+export type Propagation = 'auto' | 'force' | 'prevent';
+
+export interface CommandEnvironment {
+  readonly keyspace: Keyspace;
+  /** Uniform in [0, 1); used by SPOP. */
+  readonly random: () => number;
+}
+
+function collectionSize(value: ReadonlyRedisValue): number | null {
+  switch (value.type) {
+    case 'string':
+      return null;
+    case 'list':
+      return value.items.length;
+    case 'hash':
+      return value.fields.size;
+    case 'set':
+      return value.members.size;
+    case 'zset':
+      return value.scores.size;
+    default: {
+      const never: never = value;
+      return assert.fail(`unknown value ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+export class CommandContext {
+  readonly keyspace: Keyspace;
+  readonly random: () => number;
+  readonly nowMs: number;
+  db: number;
+  /** What this command propagates if it changes the dataset; handlers may rewrite it. */
+  argv: ByteString[];
+  propagation: Propagation = 'auto';
+  readonly #effects: Effect[];
+  readonly #touched: Array<{ db: number; key: ByteString }> = [];
+
+  constructor(environment: CommandEnvironment, db: number, argv: readonly ByteString[], nowMs: number, effects: Effect[]) {
+    assert.ok(argv.length > 0);
+    this.keyspace = environment.keyspace;
+    this.random = environment.random;
+    this.db = db;
+    this.argv = [...argv];
+    this.nowMs = nowMs;
+    this.#effects = effects;
+  }
+
+  arg(index: number): ByteString {
+    const value = this.argv[index];
+    assert.ok(value !== undefined, `argument ${index} missing (arity is checked before dispatch)`);
+    return value;
+  }
+
+  get argc(): number {
+    return this.argv.length;
+  }
+
+  /** The live entry after lazy expiry, or undefined. */
+  lookup(key: ByteString): ReadonlyEntry | undefined {
+    if (this.keyspace.expireIfNeeded(this.db, key, this.nowMs)) {
+      this.#touched.push({ db: this.db, key });
+      this.alsoPropagate(['DEL', key]);
+    }
+    return this.keyspace.peek(this.db, key);
+  }
+
+  /** The live value of `type` under key, undefined when missing; WRONGTYPE otherwise. */
+  read<T extends RedisType>(key: ByteString, type: T): ReadonlyValueOf<T> | undefined {
+    const entry = this.lookup(key);
+    if (entry === undefined) return undefined;
+    if (entry.value.type !== type) fail(wrongTypeError);
+    return entry.value as ReadonlyValueOf<T>;
+  }
+
+  /** The stored value of an existing key, announced to the observer, for in-place change. */
+  modify<T extends RedisType>(key: ByteString, type: T): ValueOf<T> {
+    const entry = this.keyspace.touch(this.db, key);
+    assert.equal(entry.value.type, type);
+    this.#touched.push({ db: this.db, key });
+    return entry.value as ValueOf<T>;
+  }
+
+  /** Stores value under key, replacing any entry; the expiry is kept only when asked. */
+  store(key: ByteString, value: RedisValue, expiry: { keep: true } | { atMs: number | null }): void {
+    const expireAtMs = 'keep' in expiry ? (this.keyspace.peek(this.db, key)?.expireAtMs ?? null) : expiry.atMs;
+    this.keyspace.set(this.db, key, value, expireAtMs);
+    this.#touched.push({ db: this.db, key });
+  }
+
+  setExpire(key: ByteString, expireAtMs: number | null): void {
+    this.keyspace.setExpire(this.db, key, expireAtMs);
+    this.#touched.push({ db: this.db, key });
+  }
+
+  remove(key: ByteString): boolean {
+    this.#touched.push({ db: this.db, key });
+    return this.keyspace.delete(this.db, key);
+  }
+
+  /** Deletes key when the collection stored there is empty (Redis deletes emptied collections). */
+  removeIfEmpty(key: ByteString): boolean {
+    const entry = this.keyspace.peek(this.db, key);
+    assert.ok(entry !== undefined);
+    return collectionSize(entry.value) === 0 ? this.remove(key) : false;
+  }
+
+  addDirty(changes: number): void {
+    assert.ok(Number.isSafeInteger(changes) && changes >= 0);
+    this.keyspace.dirty += changes;
+  }
+
+  /** Propagates argv in this db now, ahead of the command's own effect (Redis's alsoPropagate). */
+  alsoPropagate(argv: readonly ByteString[]): void {
+    this.#effects.push(effect(this.db, argv));
+  }
+
+  /** Asserts the keyspace invariants for the keys this command touched. */
+  finish(): void {
+    for (const { db, key } of this.#touched) {
+      const entry = this.keyspace.peek(db, key);
+      if (entry !== undefined) assert.notEqual(collectionSize(entry.value), 0, `key left holding an empty collection`);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The keyspace's public surface: the store with expiry and the mutation-observer hook, client
+ * sessions that execute commands and report effects, replies and their RESP2 encoding, and the
+ * Redis number rules. The only barrel in impl/keyspace/.
+ */
+export {
+  Keyspace,
+  cloneValue,
+  type KeyspaceOptions,
+  type MutationObserver,
+  type ReadonlyEntry,
+  type ReadonlyRedisValue,
+  type StoredEntry,
+} from './keyspace.ts';
+export { ClientSession, type CommandResult } from './client-session.ts';
+export type { CommandEnvironment } from './command-context.ts';
+export { type Effect, wrapInTransaction } from './effects.ts';
+export { type Reply, encodeReply } from './reply.ts';
+export { commandNames, lookupCommand } from './command-table.ts';
+export type { CommandSpec } from './command-spec.ts';
+export { formatDouble, formatLongDoubleHuman, parseDouble, parseInteger, parseLongDouble } from './number-parsing.ts';
