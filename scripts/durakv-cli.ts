@@ -1,13 +1,36 @@
 /**
  * The durakv command line. Subcommands:
  * - `guarantees`: print what each persistence setting guarantees, derived from the model.
- * Later issues add `check` (the conformance suite), `inspect` and `write`.
+ * - `inspect`: print the dataset in an RDB file (impl/cli/inspect-command.ts).
+ * - `write`: write an RDB file from dataset JSON (impl/cli/write-command.ts).
+ * A later issue adds `check` (the conformance suite).
+ *
+ * This is the process layer: it alone reads the clock, the pid, the working directory and the
+ * real disk, and hands them to the impl/cli commands as a CliContext.
  */
+import { inspectHelp, inspectUsage, runInspect, runWrite, writeHelp, writeUsage, type CliContext } from '../impl/cli/index.ts';
+import { NodeFileSystem } from '../impl/fs/node-file-system.ts';
 import { defaultExploration, exploreGuarantees } from '../model/index.ts';
 import { renderGuaranteeSummary, renderGuaranteesMarkdown } from './guarantees-markdown.ts';
 
-const usage = `usage: durakv <command>
-  guarantees [--markdown]   what each appendonly/appendfsync setting guarantees on a crash (from the model)`;
+const commandLines: readonly (readonly [string, string])[] = [
+  ['guarantees [--markdown]', 'what each appendonly/appendfsync setting guarantees on a crash (from the model)'],
+  [inspectUsage, inspectHelp],
+  [writeUsage, writeHelp],
+];
+const usageWidth = Math.max(...commandLines.map(([command]) => command.length));
+const usage = `usage: durakv <command>\n${commandLines.map(([command, help]) => `  ${command.padEnd(usageWidth)}   ${help}`).join('\n')}`;
+
+function processContext(): CliContext {
+  return {
+    fs: new NodeFileSystem(),
+    cwd: process.cwd(),
+    stdout: { write: (text: string) => process.stdout.write(text) },
+    stderr: { write: (text: string) => process.stderr.write(text) },
+    nowMs: () => Date.now(),
+    pid: process.pid,
+  };
+}
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -18,6 +41,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       if (!rest.includes('--markdown')) console.log('\nFull table, per phase: docs/generated/guarantees.md (npm run docs).');
       return 0;
     }
+    case 'inspect':
+      return runInspect(rest, processContext());
+    case 'write':
+      return runWrite(rest, processContext());
     case undefined:
     case '--help':
     case '-h':
