@@ -20,6 +20,8 @@ export type ShortReadPolicy = { readonly kind: 'stream' } | { readonly kind: 'bl
 
 export class ByteReader {
   private view: DataView;
+  /** A Buffer over the same bytes, made once per `bytes` (not once per string read). */
+  private buffer: Buffer;
 
   constructor(
     public bytes: Uint8Array,
@@ -29,6 +31,7 @@ export class ByteReader {
   ) {
     assert.ok(position >= 0 && position <= end && end <= bytes.length, 'reader bounds inside the bytes');
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   static forBlob(bytes: Uint8Array, blobKind: string): ByteReader {
@@ -38,7 +41,10 @@ export class ByteReader {
   /** Points the reader at new bytes (the stream decoder reuses one reader). */
   reset(bytes: Uint8Array, position: number, end: number): void {
     assert.ok(position >= 0 && position <= end && end <= bytes.length, 'reader bounds inside the bytes');
-    if (bytes !== this.bytes) this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (bytes !== this.bytes) {
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
     this.bytes = bytes;
     this.position = position;
     this.end = end;
@@ -82,8 +88,7 @@ export class ByteReader {
   /** `count` bytes as a ByteString (latin1: one char per byte). */
   latin1(count: number): string {
     const at = this.claim(count);
-    if (count <= 64) return String.fromCharCode.apply(null, this.bytes.subarray(at, at + count) as unknown as number[]);
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + at, count).toString('latin1');
+    return this.buffer.toString('latin1', at, at + count);
   }
 
   skip(count: number): void {

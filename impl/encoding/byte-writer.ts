@@ -12,11 +12,14 @@ import assert from 'node:assert/strict';
 export class ByteWriter {
   private buffer: Uint8Array;
   private view: DataView;
+  /** A Buffer over `buffer`, made once per growth (not once per string written). */
+  private nodeBuffer: Buffer;
   private used = 0;
 
   constructor(initialCapacity = 256) {
     this.buffer = new Uint8Array(initialCapacity);
     this.view = new DataView(this.buffer.buffer);
+    this.nodeBuffer = Buffer.from(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length);
   }
 
   get length(): number {
@@ -33,6 +36,7 @@ export class ByteWriter {
       grown.set(this.buffer.subarray(0, this.used));
       this.buffer = grown;
       this.view = new DataView(grown.buffer);
+      this.nodeBuffer = Buffer.from(grown.buffer, grown.byteOffset, grown.length);
     }
     const at = this.used;
     this.used = needed;
@@ -53,7 +57,7 @@ export class ByteWriter {
   /** Appends a ByteString (latin1: one char per byte). */
   latin1(text: string): void {
     const at = this.reserve(text.length);
-    const written = Buffer.from(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length).write(text, at, 'latin1');
+    const written = this.nodeBuffer.write(text, at, 'latin1');
     assert.equal(written, text.length, 'a ByteString writes one byte per char');
   }
 

@@ -40,6 +40,29 @@ describe('crc64 (Jones, Redis parameters)', () => {
     );
   });
 
+  it('equals the bit-by-bit definition for any input, 8-byte blocks and tail alike (property)', () => {
+    const bitwise = (bytes: Uint8Array): bigint => {
+      let crc = 0n;
+      for (const byte of bytes) {
+        crc ^= BigInt(byte);
+        for (let bit = 0; bit < 8; bit += 1) crc = crc & 1n ? (crc >> 1n) ^ 0x95ac9329ac4bc9b5n : crc >> 1n;
+      }
+      return crc;
+    };
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), (bytes, split) => {
+        const at = bytes.length === 0 ? 0 : split % bytes.length;
+        const padded = new Uint8Array(bytes.length + 3).fill(7);
+        padded.set(bytes, 3);
+        const offsetView = padded.subarray(3);
+        expect(crc64(bytes)).toBe(bitwise(bytes));
+        expect(crc64(offsetView)).toBe(bitwise(bytes));
+        expect(new Crc64().update(bytes.subarray(0, at)).update(bytes.subarray(at)).digest()).toBe(bitwise(bytes));
+      }),
+      propertyParameters('crc64 matches the bitwise definition', 300),
+    );
+  });
+
   it('a single flipped bit changes the checksum (property)', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 256 }), fc.nat(), fc.integer({ min: 0, max: 7 }), (bytes, at, bit) => {

@@ -28,6 +28,14 @@ function hashAt(input: Uint8Array, at: number): number {
   return (Math.imul(value, 0x9e3779b1) >>> (32 - hashBits)) & ((1 << hashBits) - 1);
 }
 
+/** The compressor's work buffer, reused across calls; a success returns a copy of its prefix. */
+let scratch = new Uint8Array(4096);
+
+function scratchOutput(length: number): Uint8Array {
+  if (scratch.length < length) scratch = new Uint8Array(Math.max(length, 2 * scratch.length));
+  return scratch;
+}
+
 /** Compresses `input` into at most `maxOutput` bytes, or returns undefined if it does not fit. */
 export function lzfCompress(input: Uint8Array, maxOutput: number): Uint8Array | undefined {
   if (input.length === 0) return undefined;
@@ -37,7 +45,7 @@ export function lzfCompress(input: Uint8Array, maxOutput: number): Uint8Array | 
   }
   const base = generationBase;
   generationBase += input.length + 1;
-  const output = new Uint8Array(input.length + Math.ceil(input.length / maxLiteralRun) + 1);
+  const output = scratchOutput(input.length + Math.ceil(input.length / maxLiteralRun) + 1);
   let out = 1; // output[0] is the control byte of the first literal run
   let literal = 0;
   let at = 0;
@@ -96,7 +104,7 @@ export function lzfCompress(input: Uint8Array, maxOutput: number): Uint8Array | 
   if (literal > 0) output[out - literal - 1] = literal - 1;
   else out -= 1;
   if (out > maxOutput) return undefined;
-  assert.ok(out <= output.length, 'LZF output stays inside its worst-case buffer');
+  assert.ok(out <= input.length + Math.ceil(input.length / maxLiteralRun) + 1, 'LZF output stays inside its worst-case bound');
   return output.slice(0, out);
 }
 

@@ -16,7 +16,8 @@
  * - `bytesConsumed` counts bytes of completed units; after 'end' it is the RDB's length, and any
  *   further bytes are reported as 'trailing' items.
  * - Rejects (RdbDecodeError): bad magic/version, unknown opcodes and type bytes, corrupt
- *   lengths, strings, LZF, listpacks, ziplists, intsets, zipmaps, duplicate keys in a db,
+ *   lengths, strings, LZF, listpacks, ziplists, intsets, zipmaps, duplicate keys in a db
+ *   (unless checkDuplicateKeys is false: then the caller checks, with each key item's offset),
  *   duplicate members, NaN scores, db >= 16, checksum mismatch (unless stored 0 or not verified),
  *   streams, modules, MODULE_AUX and the pre-GA FUNCTION opcode ('unsupported').
  * - Skips: IDLE and FREQ (LRU/LFU hints), empty collections ('skipped-empty' items, counted).
@@ -49,6 +50,12 @@ export interface RdbDecoderOptions {
   readonly totalBytes?: number;
   /** Verify a non-zero stored CRC-64 (Redis: rdbchecksum yes). Default true. */
   readonly verifyChecksum?: boolean;
+  /**
+   * Refuse a key seen earlier in the same db (default true). A consumer that stores every key
+   * in a map of its own can pass false and check there, with the 'key' item's offset for the
+   * error: it saves the decoder a set of every key in the file.
+   */
+  readonly checkDuplicateKeys?: boolean;
   readonly limits?: Partial<RdbDecodeLimits>;
 }
 
@@ -75,6 +82,7 @@ const op = opcode;
 export class RdbDecoder {
   private readonly context: StreamContext;
   private readonly verifyChecksum: boolean;
+  private readonly checkDuplicateKeys: boolean;
   private readonly pending = new PendingBytes();
   private readonly reader = new ByteReader(new Uint8Array(0), 0, 0, { kind: 'stream' });
   private readonly crc = new Crc64();
@@ -96,6 +104,7 @@ export class RdbDecoder {
   constructor(options: RdbDecoderOptions) {
     this.context = new StreamContext(options.fileName, { ...defaultRdbDecodeLimits, ...options.limits }, options.totalBytes);
     this.verifyChecksum = options.verifyChecksum ?? true;
+    this.checkDuplicateKeys = options.checkDuplicateKeys ?? true;
   }
 
   get bytesConsumed(): number {
@@ -155,7 +164,10 @@ export class RdbDecoder {
     return bytes.length === 0 ? [] : [{ kind: 'trailing', bytes }];
   }
 
-  /** Parses whole units from `position`; returns where the first incomplete unit starts. */
+  /**
+   * Parses whole units from `position`; returns where the first incomplete unit starts. The
+   * checksum is updated once per call over every completed unit (not per unit).
+   */
   private parseUnits(view: BytesView, start: number): number {
     let position = start;
     while (!this.isDone() && position < view.end) {
@@ -165,16 +177,20 @@ export class RdbDecoder {
       } catch (signal) {
         if (!(signal instanceof NeedMoreBytes)) throw signal;
         this.neededForUnit = signal.until - position;
-        return position;
+        break;
       }
       this.neededForUnit = 0;
       const unitEnd = this.reader.position;
-      const done = this.isDone();
-      this.crc.update(view.bytes.subarray(position, done ? unitEnd - this.trailerLength() : unitEnd));
       this.consumed += unitEnd - position;
+      if (this.isDone()) {
+        const trailerStart = unitEnd - this.trailerLength();
+        this.crc.update(view.bytes.subarray(start, trailerStart));
+        this.finishChecksum(view.bytes.subarray(trailerStart, unitEnd), unitEnd);
+        return unitEnd;
+      }
       position = unitEnd;
-      if (done) this.finishChecksum(view.bytes.subarray(unitEnd - this.trailerLength(), unitEnd), position);
     }
+    this.crc.update(view.bytes.subarray(start, position));
     return position;
   }
 
@@ -251,12 +267,12 @@ export class RdbDecoder {
     if (unsupportedTypeBytes.has(type)) throw this.context.error('unsupported', start, `unsupported value type ${typeByteName(type)}`);
     if (!isKnownValueType(type)) throw this.context.error('corrupt', start, `unknown opcode or value type ${typeByteName(type)}`);
     const key = readRdbString(this.reader, this.context, 'key');
-    if (this.keysByDb.get(this.db)?.has(key)) throw this.context.error('corrupt', start, `duplicate key ${describeKey(key)} in db ${this.db}`);
+    if (this.checkDuplicateKeys && this.keysByDb.get(this.db)?.has(key)) throw this.context.error('corrupt', start, `duplicate key ${describeKey(key)} in db ${this.db}`);
     const value = readValueStart(this.reader, this.context, type, key);
     const expireAtMs = this.expireAtMs;
     this.expireAtMs = null;
     if (value.kind === 'empty') return this.skipEmpty(key, start);
-    if (value.kind === 'complete') return this.addKey(key, value.value, expireAtMs);
+    if (value.kind === 'complete') return this.addKey(key, value.value, expireAtMs, this.context.fileOffset(start));
     this.pendingKey = { offset: this.context.fileOffset(start), expireAtMs, collection: value.collection };
     this.phase = 'collection';
   }
@@ -269,7 +285,7 @@ export class RdbDecoder {
     this.phase = 'body';
     const { key, value } = pendingKey.collection;
     if (collectionIsEmpty(pendingKey.collection)) this.skipEmpty(key, pendingKey.offset - this.context.bufferFileOffset);
-    else this.addKey(key, value, pendingKey.expireAtMs);
+    else this.addKey(key, value, pendingKey.expireAtMs, pendingKey.offset);
   }
 
   private skipEmpty(key: ByteString, start: number): void {
@@ -277,11 +293,13 @@ export class RdbDecoder {
     this.emit({ kind: 'skipped-empty', db: this.db, key, offset: this.context.fileOffset(start) });
   }
 
-  private addKey(key: ByteString, value: RedisValue, expireAtMs: number | null): void {
-    let keys = this.keysByDb.get(this.db);
-    if (keys === undefined) this.keysByDb.set(this.db, (keys = new Set()));
-    keys.add(key);
-    this.emit({ kind: 'key', db: this.db, key, value, expireAtMs });
+  private addKey(key: ByteString, value: RedisValue, expireAtMs: number | null, offset: number): void {
+    if (this.checkDuplicateKeys) {
+      let keys = this.keysByDb.get(this.db);
+      if (keys === undefined) this.keysByDb.set(this.db, (keys = new Set()));
+      keys.add(key);
+    }
+    this.emit({ kind: 'key', db: this.db, key, value, expireAtMs, offset });
   }
 
   private finishChecksum(trailer: Uint8Array, position: number): void {

@@ -3,13 +3,20 @@
  * dataset is never held as one buffer. The CRC-64 is updated with every chunk it returns.
  *
  * Call order: header(), functionLibrary()*, { selectDb(), entry()* }*, end().
+ * In place of entry() a caller may use appendEntry() / appendEncodedEntry(), which add the
+ * record to the pending bytes without returning them, and later flush() (or any other call)
+ * to take everything pending as one chunk: a snapshot writes one chunk per slice of keys
+ * instead of one per key. appendEncodedEntry() takes a record built earlier by
+ * encodeRdbEntry(), e.g. for an entry a snapshot had to serialize before its SELECTDB.
  *
  * Invariants (asserted):
  * - The chunks, concatenated, form a file Redis 7.0 loads: `REDIS0010`, AUX redis-ver,
  *   redis-bits, ctime, used-mem, aof-base; FUNCTION2 libraries; per non-empty db SELECTDB +
  *   RESIZEDB then its keys; EOF + CRC-64 little-endian (8 zero bytes when checksum is off).
  * - Databases come in ascending order, each in 0..15; each db receives exactly the keyCount and
- *   expiresCount its selectDb announced.
+ *   expiresCount its selectDb announced, whichever way its records arrive.
+ * - Chunks returned, concatenated, are every byte written so far in call order; the CRC covers
+ *   exactly them, and `bytesWritten` counts them (pending bytes are counted once taken).
  * - The encoder is pure: ctime and used-mem are parameters, not read from a clock.
  */
 import assert from 'node:assert/strict';
@@ -30,6 +37,33 @@ export interface RdbEncoderOptions {
   readonly compression: boolean;
   /** rdbchecksum; default true. When false the trailer is 8 zero bytes. */
   readonly checksum?: boolean;
+}
+
+/** One key's record (optional EXPIRETIME_MS, type, key, value), encoded on its own. */
+export interface EncodedRdbEntry {
+  readonly bytes: Uint8Array;
+  readonly hasExpire: boolean;
+}
+
+function writeEntryRecord(writer: ByteWriter, key: ByteString, value: RedisValue, expireAtMs: number | null, compression: boolean): void {
+  if (expireAtMs !== null) {
+    assert.ok(Number.isSafeInteger(expireAtMs), 'an expiry is integral Unix milliseconds');
+    writer.u8(opcode.expireTimeMs);
+    writer.i64le(BigInt(expireAtMs));
+  }
+  const type = valueTypeByte(value);
+  writer.u8(type);
+  writeRdbString(writer, key, compression);
+  writeValuePayload(writer, value, type, compression);
+}
+
+/** Encodes a key's record apart from any encoder, to be added later with appendEncodedEntry(). */
+export function encodeRdbEntry(key: ByteString, value: RedisValue, expireAtMs: number | null, compression: boolean): EncodedRdbEntry {
+  const writer = new ByteWriter(64);
+  writeEntryRecord(writer, key, value, expireAtMs, compression);
+  const bytes = writer.take();
+  assert.ok(bytes.length > 0);
+  return { bytes, hasExpire: expireAtMs !== null };
 }
 
 type Phase = 'start' | 'preamble' | 'keys' | 'ended';
@@ -117,21 +151,34 @@ export class RdbEncoder {
   }
 
   entry(key: ByteString, value: RedisValue, expireAtMs: number | null): Uint8Array {
+    this.appendEntry(key, value, expireAtMs);
+    return this.chunk();
+  }
+
+  /** entry() without taking the bytes: they stay pending until flush() or the next chunk. */
+  appendEntry(key: ByteString, value: RedisValue, expireAtMs: number | null): void {
+    this.countEntry(expireAtMs !== null);
+    writeEntryRecord(this.writer, key, value, expireAtMs, this.options.compression);
+  }
+
+  /** A record from encodeRdbEntry(), counted against the current db like entry(). */
+  appendEncodedEntry(entry: EncodedRdbEntry): void {
+    this.countEntry(entry.hasExpire);
+    this.writer.bytes(entry.bytes);
+  }
+
+  /** Every pending byte as one chunk (possibly empty). */
+  flush(): Uint8Array {
+    assert.ok(this.phase === 'preamble' || this.phase === 'keys', 'flush() comes between header() and end()');
+    return this.chunk();
+  }
+
+  private countEntry(hasExpire: boolean): void {
     const progress = this.current;
     assert.ok(this.phase === 'keys' && progress !== undefined, 'entry() comes after selectDb()');
     assert.ok(progress.keysWritten < progress.keyCount, `db ${progress.db} announced ${progress.keyCount} keys`);
     progress.keysWritten += 1;
-    if (expireAtMs !== null) {
-      assert.ok(Number.isSafeInteger(expireAtMs), 'an expiry is integral Unix milliseconds');
-      progress.expiresWritten += 1;
-      this.writer.u8(opcode.expireTimeMs);
-      this.writer.i64le(BigInt(expireAtMs));
-    }
-    const type = valueTypeByte(value);
-    this.writer.u8(type);
-    writeRdbString(this.writer, key, this.options.compression);
-    writeValuePayload(this.writer, value, type, this.options.compression);
-    return this.chunk();
+    if (hasExpire) progress.expiresWritten += 1;
   }
 
   /** EOF and the checksum trailer. */

@@ -23,7 +23,15 @@ export type RdbItem =
   | { readonly kind: 'function'; readonly source: ByteString }
   | { readonly kind: 'select-db'; readonly db: number }
   | { readonly kind: 'resize-db'; readonly db: number; readonly keyCount: number; readonly expiresCount: number }
-  | { readonly kind: 'key'; readonly db: number; readonly key: ByteString; readonly value: RedisValue; readonly expireAtMs: number | null }
+  | {
+      readonly kind: 'key';
+      readonly db: number;
+      readonly key: ByteString;
+      readonly value: RedisValue;
+      readonly expireAtMs: number | null;
+      /** File offset of the record's type byte (where a duplicate-key error points). */
+      readonly offset: number;
+    }
   | { readonly kind: 'skipped-empty'; readonly db: number; readonly key: ByteString; readonly offset: number }
   | {
       readonly kind: 'end';

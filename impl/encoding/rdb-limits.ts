@@ -11,7 +11,8 @@
  * - An LZF string whose declared length exceeds `lzfMaxExpansion` times its compressed length is
  *   rejected before its output buffer is allocated (an LZF back-reference of 3 bytes yields at
  *   most 264 bytes, i.e. 88 bytes per input byte).
- * (impl/impl-limits.ts does not exist yet; these are the encoding layer's own limits.)
+ * (impl/impl-limits.ts holds the limits of the layers above the codecs; these are the encoding
+ * layer's own.)
  */
 
 export interface RdbDecodeLimits {

@@ -101,6 +101,19 @@ describe('rdb string encoding', () => {
     expect((error as RdbDecodeError).kind).toBe('corrupt');
   });
 
+  it.each([0, 1, 63, 64, 100, 16383, 16384, 70000])('reads back a raw %i-byte string, binary bytes included', (length) => {
+    const text = Buffer.from(Array.from({ length }, (_, index) => (index * 131 + 7) % 256)).toString('latin1');
+    const hex = written((writer) => writeRdbString(writer, text, false));
+    const reader = readerOf(hex);
+    expect(readRdbString(reader, context(), 'string')).toBe(text);
+    expect(reader.position).toBe(hex.length / 2);
+  });
+
+  it('rejects a 14-bit length beyond the totalBytes hint as truncated, like the other forms', () => {
+    const hinted = new StreamContext('hint.rdb', defaultRdbDecodeLimits, 50);
+    expect(() => readRdbString(readerOf('4064'), hinted, 'value')).toThrow(/truncated RDB at offset 0: value needs 100 bytes but the file has 48 left/);
+  });
+
   it('rejects a length beyond the totalBytes hint as truncated, before buffering it', () => {
     const hinted = new StreamContext('hint.rdb', defaultRdbDecodeLimits, 100);
     expect(() => readRdbString(readerOf('8000100000'), hinted, 'value')).toThrow(/truncated RDB at offset 0: value needs 1048576 bytes but the file has 95 left/);

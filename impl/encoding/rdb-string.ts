@@ -57,10 +57,20 @@ export function writeRdbBytes(writer: ByteWriter, bytes: Uint8Array, compression
   writer.bytes(bytes);
 }
 
+/** Reused for the bytes of a string LZF is tried on (compression copies what it keeps). */
+let compressionInput = Buffer.alloc(4096);
+
+function latin1Bytes(text: ByteString): Uint8Array {
+  if (text.length > compressionInput.length) compressionInput = Buffer.alloc(Math.max(text.length, 2 * compressionInput.length));
+  const written = compressionInput.write(text, 0, 'latin1');
+  assert.equal(written, text.length, 'a ByteString writes one byte per char');
+  return compressionInput.subarray(0, written);
+}
+
 export function writeRdbString(writer: ByteWriter, text: ByteString, compression: boolean): void {
   if (writeInteger(writer, text)) return;
   if (compression && text.length >= lzfMinInputLength) {
-    if (writeCompressed(writer, Buffer.from(text, 'latin1'))) return;
+    if (writeCompressed(writer, latin1Bytes(text))) return;
   }
   writeLength(writer, text.length);
   writer.latin1(text);
@@ -106,9 +116,11 @@ export function readRdbBytes(reader: ByteReader, context: StreamContext, label: 
 export function readRdbString(reader: ByteReader, context: StreamContext, label: Label): ByteString {
   const start = reader.position;
   const first = reader.u8();
-  if (first < 0x40) {
-    context.requireBytes(reader.position, first, label, start);
-    return reader.latin1(first); // fast path: a raw string shorter than 64 bytes
+  if (first < 0x80) {
+    // Fast path: a raw string with a 6- or 14-bit length (shorter than 16384 bytes).
+    const length = first < 0x40 ? first : ((first & 0x3f) << 8) | reader.u8();
+    context.requireBytes(reader.position, length, label, start);
+    return reader.latin1(length);
   }
   reader.position = start;
   return byteStringOf(readRdbBytes(reader, context, label));

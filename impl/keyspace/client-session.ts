@@ -12,9 +12,16 @@
  *   moves during one call.)
  * - Effects of one call are wrapped in MULTI ... EXEC when there are two or more (effects.ts);
  *   rejected, queued and control commands (MULTI, DISCARD) propagate nothing.
+ * - Commands are looked up in the environment's host commands first, then in the keyspace's
+ *   table, both for direct calls and inside MULTI/EXEC.
+ * - `reject` is Redis's rejectCommand for checks the host makes before a command runs (MISCONF,
+ *   commands not allowed in a transaction): the error reply, and inside MULTI the transaction is
+ *   flagged so EXEC aborts; a rejected EXEC discards the transaction and answers
+ *   "EXECABORT Transaction discarded because of: <error>" (execCommandAbort).
  */
 import assert from 'node:assert/strict';
 import type { ByteString } from '../values/redis-value.ts';
+import { asciiLower } from './command-arguments.ts';
 import { callCommand } from './command-call.ts';
 import type { CommandEnvironment } from './command-context.ts';
 import {
@@ -25,7 +32,7 @@ import {
   nestedMultiError,
   unknownCommandError,
 } from './command-errors.ts';
-import { arityAccepts } from './command-spec.ts';
+import { type CommandSpec, arityAccepts } from './command-spec.ts';
 import { lookupCommand } from './command-table.ts';
 import { type Effect, wrapInTransaction } from './effects.ts';
 import { type Reply, arrayReply, errorReply, okReply, queuedReply } from './reply.ts';
@@ -62,7 +69,7 @@ export class ClientSession {
 
   execute(argv: readonly ByteString[]): CommandResult {
     assert.ok(argv.length > 0, 'a command has a name');
-    const spec = lookupCommand(argv[0] ?? '');
+    const spec = this.lookup(argv[0] ?? '');
     if (spec === undefined) return this.#reject(unknownCommandError(argv));
     if (!arityAccepts(spec, argv.length)) return this.#reject(arityError(spec.name));
     if (this.#transaction !== null && !isTransactionControl(spec.name)) {
@@ -76,6 +83,21 @@ export class ClientSession {
     const outcome = callCommand(this.#environment, spec, argv, this.#db, this.#environment.keyspace.now(), effects);
     this.#db = outcome.db;
     return { reply: outcome.reply, effects: wrapInTransaction(effects) };
+  }
+
+  /** The spec `name` runs: a host command, else the keyspace's, else undefined. */
+  lookup(name: ByteString): CommandSpec | undefined {
+    return this.#environment.hostCommands?.get(asciiLower(name)) ?? lookupCommand(name);
+  }
+
+  /** Refuses argv without running or queueing it (Redis's rejectCommand); see the header. */
+  reject(argv: readonly ByteString[], message: string): CommandResult {
+    assert.ok(argv.length > 0, 'a command has a name');
+    if (this.#transaction !== null && asciiLower(argv[0] ?? '') === 'exec') {
+      this.#transaction = null;
+      return { reply: errorReply(`EXECABORT Transaction discarded because of: ${message}`), effects: noEffects };
+    }
+    return this.#reject(message);
   }
 
   #reject(message: string): CommandResult {

@@ -15,6 +15,7 @@
 import assert from 'node:assert/strict';
 import type { ByteString, RedisType, RedisValue } from '../values/redis-value.ts';
 import { fail, wrongTypeError } from './command-errors.ts';
+import type { CommandSpec } from './command-spec.ts';
 import { type Effect, effect } from './effects.ts';
 import type { Keyspace, ReadonlyEntry, ReadonlyRedisValue } from './keyspace.ts';
 
@@ -27,6 +28,12 @@ export interface CommandEnvironment {
   readonly keyspace: Keyspace;
   /** Uniform in [0, 1); used by SPOP. */
   readonly random: () => number;
+  /**
+   * Commands the host (the persistence layer) adds to the table or replaces in it, by lower-case
+   * name; looked up before the keyspace's own. They queue and run inside MULTI/EXEC like any
+   * other command. Absent: the keyspace's table alone.
+   */
+  readonly hostCommands?: ReadonlyMap<string, CommandSpec>;
 }
 
 function collectionSize(value: ReadonlyRedisValue): number | null {

@@ -13,9 +13,12 @@ export {
   type StoredEntry,
 } from './keyspace.ts';
 export { ClientSession, type CommandResult } from './client-session.ts';
-export type { CommandEnvironment } from './command-context.ts';
+export type { CommandContext, CommandEnvironment } from './command-context.ts';
 export { type Effect, wrapInTransaction } from './effects.ts';
-export { type Reply, encodeReply } from './reply.ts';
+export { type Reply, arrayReply, bulkReply, encodeReply, errorReply, integerReply, okReply, simpleReply } from './reply.ts';
 export { commandNames, lookupCommand } from './command-table.ts';
-export type { CommandSpec } from './command-spec.ts';
+export { type CommandSpec, arityAccepts, command } from './command-spec.ts';
+export { ReplyError, arityError, cString, fail, syntaxError } from './command-errors.ts';
+export { asciiLower, optionName } from './command-arguments.ts';
+export { checkFlushOptions } from './server-commands.ts';
 export { formatDouble, formatLongDoubleHuman, parseDouble, parseInteger, parseLongDouble } from './number-parsing.ts';

@@ -159,3 +159,76 @@ describe('iteration and copies', () => {
     }).toThrow();
   });
 });
+
+describe('versioned cuts', () => {
+  it('opens a cut at the epoch and stamps later writes above cut + 1 (cut after 2 writes)', () => {
+    const { keyspace } = setup();
+    keyspace.set(0, 'a', str('1'), null);
+    keyspace.set(0, 'b', str('2'), null);
+    const cut = keyspace.openCut();
+    expect(cut).toBe(2);
+    keyspace.set(0, 'c', str('3'), null);
+    expect(keyspace.peek(0, 'c')?.version).toBe(cut + 2);
+    expect(keyspace.peek(0, 'a')?.version).toBeLessThanOrEqual(cut);
+  });
+
+  it('restamps a serialized entry cut + 1 without calling the observer or touching dirty, value and expiry', () => {
+    const { keyspace, calls } = setup();
+    keyspace.set(3, 'a', str('1'), 9000);
+    const cut = keyspace.openCut();
+    calls.length = 0;
+    const dirty = keyspace.dirty;
+    keyspace.markSerialized(3, 'a', cut);
+    expect(keyspace.peek(3, 'a')).toEqual({ value: str('1'), expireAtMs: 9000, version: cut + 1 });
+    expect(calls).toEqual([]);
+    expect(keyspace.dirty).toBe(dirty);
+    // A later cut includes the restamped entry again.
+    expect(keyspace.openCut()).toBeGreaterThanOrEqual(cut + 1);
+  });
+
+  it('refuses to restamp a missing key, an entry written after the cut, or with a cut never opened', () => {
+    const { keyspace } = setup();
+    keyspace.set(0, 'a', str('1'), null);
+    expect(() => keyspace.markSerialized(0, 'a', keyspace.epoch)).toThrow(/openCut/);
+    const cut = keyspace.openCut();
+    keyspace.set(0, 'b', str('2'), null);
+    expect(() => keyspace.markSerialized(0, 'b', cut)).toThrow(/at or below the cut/);
+    expect(() => keyspace.markSerialized(0, 'missing', cut)).toThrow(/existing key/);
+  });
+
+  it('counts keys with an expiry per db in O(1), following set, setExpire, delete and flush', () => {
+    const { keyspace } = setup();
+    keyspace.set(1, 'a', str('1'), 5000);
+    keyspace.set(1, 'b', str('2'), null);
+    keyspace.set(2, 'c', str('3'), 6000);
+    expect([keyspace.expiresSize(1), keyspace.expiresSize(2)]).toEqual([1, 1]);
+    keyspace.setExpire(1, 'b', 7000);
+    keyspace.set(1, 'a', str('9'), null);
+    expect(keyspace.expiresSize(1)).toBe(1);
+    keyspace.delete(1, 'b');
+    keyspace.flushDatabase(2);
+    expect([keyspace.expiresSize(1), keyspace.expiresSize(2)]).toEqual([0, 0]);
+  });
+});
+
+describe('insertLoaded (RDB load)', () => {
+  it('adds keys while loading without observer calls, stamps versions, tracks expiries, and reports a duplicate', () => {
+    const clock = new ManualClock(1000);
+    const keyspace = new Keyspace({ now: clock.now });
+    expect(() => keyspace.insertLoaded(0, 'a', str('1'), null)).toThrow(/for loading/);
+    keyspace.loading = true;
+    expect(keyspace.insertLoaded(0, 'a', str('1'), null)).toBe(true);
+    expect(keyspace.insertLoaded(0, 'b', str('2'), 500)).toBe(true);
+    expect(keyspace.peek(0, 'b')).toEqual({ value: str('2'), expireAtMs: 500, version: 2 });
+    expect([keyspace.size(0), keyspace.expiresSize(0), keyspace.epoch, keyspace.dirty]).toEqual([2, 1, 2, 0]);
+    expect(keyspace.insertLoaded(0, 'a', str('again'), null)).toBe(false);
+    keyspace.loading = false;
+    expect(keyspace.activeExpireCycle(10)).toHaveLength(1);
+  });
+
+  it('refuses to run while an observer is installed', () => {
+    const { keyspace } = setup();
+    keyspace.loading = true;
+    expect(() => keyspace.insertLoaded(0, 'a', str('1'), null)).toThrow(/no snapshot observes/);
+  });
+});

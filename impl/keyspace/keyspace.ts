@@ -25,6 +25,11 @@
  *   the call.
  * - The observer must not mutate the keyspace (asserted). With no observer the hook costs one
  *   null check.
+ * - `openCut()` starts a snapshot in O(1): it returns cut = epoch and hands out cut + 1 as the
+ *   snapshot's own stamp, so every write after it gets a version >= cut + 2. The snapshot's scan
+ *   calls `markSerialized(db, key, cut)` on each entry it wrote out, restamping it cut + 1: above
+ *   the cut (the observer then knows not to write it again) yet not above any later cut. This is
+ *   not a write: no observer call, no dirty change, value and expiry untouched.
  * - Views from `peek`/`entries` are live: valid until the next mutation of that key.
  */
 import assert from 'node:assert/strict';
@@ -146,6 +151,12 @@ export class Keyspace {
     return this.#databases[db]?.size ?? 0;
   }
 
+  /** Number of stored keys with an expiry (Redis's dictSize(db->expires)), in O(1). */
+  expiresSize(db: number): number {
+    assertDb(db);
+    return this.#expiring[db]?.size ?? 0;
+  }
+
   /** Keys in insertion order; a live iterator that tolerates concurrent mutation. */
   keys(db: number): IterableIterator<ByteString> {
     assertDb(db);
@@ -159,6 +170,28 @@ export class Keyspace {
 
   nonEmptyDatabases(): number[] {
     return this.#databases.flatMap((database, db) => (database.size > 0 ? [db] : []));
+  }
+
+  // ---- versioned cuts (point-in-time snapshots) ----
+
+  /** Starts a cut in O(1): returns cut = epoch and reserves version cut + 1 for markSerialized. */
+  openCut(): number {
+    const cut = this.#epoch;
+    this.#epoch += 1;
+    assert.ok(this.#epoch === cut + 1);
+    return cut;
+  }
+
+  /**
+   * Restamps an entry a snapshot with this cut has just written out (version ≤ cut) with cut + 1,
+   * so the snapshot skips it from now on. Not a mutation: the observer is not called.
+   */
+  markSerialized(db: number, key: ByteString, cut: number): void {
+    const entry = this.#db(db).get(key);
+    assert.ok(entry !== undefined, 'markSerialized needs an existing key');
+    assert.ok(entry.version <= cut, `entry version ${entry.version} is at or below the cut ${cut}`);
+    assert.ok(cut + 1 <= this.#epoch, 'the cut was opened with openCut');
+    entry.version = cut + 1;
   }
 
   // ---- expiry ----
@@ -211,6 +244,22 @@ export class Keyspace {
     this.#db(db).set(key, entry);
     this.#trackExpiry(db, key, expireAtMs);
     return entry;
+  }
+
+  /**
+   * Adds a key read from a file while `loading` (RDB load): stamped like any write, but with no
+   * observer call (nothing can be snapshotting a keyspace being loaded) and no expiry lookup for
+   * a key without one. Returns false when the key was already there (a duplicate in the file:
+   * the caller fails the load; the new entry replaced the old one).
+   */
+  insertLoaded(db: number, key: ByteString, value: RedisValue, expireAtMs: number | null): boolean {
+    assert.ok(this.loading, 'insertLoaded is for loading');
+    assert.equal(this.#observer, null, 'no snapshot observes a keyspace being loaded');
+    const database = this.#db(db);
+    const sizeBefore = database.size;
+    database.set(key, { value, expireAtMs, version: this.#nextVersion() });
+    if (expireAtMs !== null) this.#expiring[db]?.add(key);
+    return database.size > sizeBefore;
   }
 
   /** Announces an in-place change of an existing entry and stamps it; the caller then mutates it. */

@@ -26,7 +26,8 @@ function select(context: CommandContext): Reply {
   return okReply;
 }
 
-function checkFlushOptions(context: CommandContext): void {
+/** FLUSHDB/FLUSHALL's argument check (getFlushCommandFlags): nothing, SYNC or ASYNC. */
+export function checkFlushOptions(context: CommandContext): void {
   if (context.argc === 1) return;
   const option = context.argc === 2 ? optionName(context.arg(1)) : '';
   if (option !== 'sync' && option !== 'async') fail(syntaxError);

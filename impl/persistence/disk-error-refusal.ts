@@ -1,0 +1,36 @@
+/**
+ * When the store refuses writes because persistence failed (Redis 7.0 server.c:
+ * writeCommandsDeniedByDiskError and processCommand; facts §2.6), and with which error.
+ *
+ * Invariants:
+ * - Writes are denied iff stop-writes-on-bgsave-error is on, at least one save point is
+ *   configured and the last BGSAVE failed; the next successful BGSAVE or SAVE clears it (and so
+ *   does `save ""` or turning the option off).
+ * - While denied, refused are: commands flagged write, PING, and EXEC whose queue holds a write;
+ *   inside MULTI the refusal flags the transaction (rejectCommand). Reads pass.
+ * - The message is Redis's, byte for byte (checked against redis-server 7.0.15).
+ */
+export const misconfRdbError =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
+export interface DiskErrorState {
+  readonly stopWritesOnBgsaveError: boolean;
+  readonly savePointCount: number;
+  readonly lastBgsaveOk: boolean;
+}
+
+export function writesDenied(state: DiskErrorState): boolean {
+  return state.stopWritesOnBgsaveError && state.savePointCount > 0 && !state.lastBgsaveOk;
+}
+
+export interface CommandToCheck {
+  /** Lower-case command name. */
+  readonly name: string;
+  readonly write: boolean;
+  /** For EXEC: whether the client's queued transaction holds a write command. */
+  readonly queuedWrite: boolean;
+}
+
+export function refusedWhileDenied(command: CommandToCheck): boolean {
+  return command.write || command.name === 'ping' || (command.name === 'exec' && command.queuedWrite);
+}

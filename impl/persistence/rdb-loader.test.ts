@@ -1,0 +1,184 @@
+/**
+ * Goal: start-up loads dump.rdb as a Redis 7.0 master does (facts §5.1–5.2): no file → empty;
+ * keys already expired are dropped and counted (rdb_last_load_keys_expired; a key expiring at
+ * exactly now is kept); a corrupt, truncated, duplicate-key or unsupported file is refused with
+ * a typed RdbDecodeError naming the file, the byte offset and the reason, and the file is left
+ * byte-identical, with nothing written, renamed or removed in its directory.
+ * Method: dumps written by one store (or built by hand with the encoding test helpers) are put
+ * on a CrashFileSystem; openStore runs on it; refused starts are compared byte for byte, and the
+ * operation log is checked for any change.
+ */
+import { describe, expect, it } from 'vitest';
+import { RdbDecodeError } from '../encoding/rdb-decode-error.ts';
+import { opcode } from '../encoding/rdb-format.ts';
+import { rdbFile } from '../encoding/testing/rdb-test-file.ts';
+import type { CrashFileSystem } from '../fs/crash-file-system.ts';
+import { isFsError } from '../fs/fs-error.ts';
+import { ManualScheduler } from './manual-scheduler.ts';
+import { openStore } from './store.ts';
+import { TestClock, canonical, directory, dumpPath, fileSystemWithDirectory, openHarness, processId, seededRandom, startMs, testConfig } from './testing/store-harness.ts';
+
+async function writeDump(fs: CrashFileSystem, bytes: Uint8Array): Promise<void> {
+  const handle = await fs.open(dumpPath, 'create-truncate');
+  await handle.write(bytes, 0);
+  await handle.fsync();
+  await handle.close();
+  await fs.fsyncDirectory(directory);
+}
+
+function open(fs: CrashFileSystem, clock = new TestClock()) {
+  return openStore({ fileSystem: fs, directory, config: testConfig, clock, random: seededRandom(1), scheduler: new ManualScheduler(), processId });
+}
+
+async function refusal(fs: CrashFileSystem): Promise<RdbDecodeError> {
+  const before = fs.operationLog.entries.length;
+  const error = await open(fs).then(() => undefined, (rejection: unknown) => rejection);
+  expect(error).toBeInstanceOf(RdbDecodeError);
+  const changes = fs.operationLog.entries.slice(before).filter((entry) => entry.operation !== 'read' && entry.operation !== 'size' && entry.operation !== 'close');
+  expect(changes.map((entry) => `${entry.operation} ${entry.path} ${entry.detail}`)).toEqual([`open ${dumpPath} (read)`]);
+  return error as RdbDecodeError;
+}
+
+async function savedDump(): Promise<Uint8Array> {
+  const h = await openHarness();
+  for (let index = 0; index < 40; index += 1) await h.run('set', `key:${index}`, `value-${index}-`.repeat(3));
+  await h.run('rpush', 'list', 'a', 'b', 'c');
+  await h.run('save');
+  return h.fs.readFile(dumpPath);
+}
+
+describe('start-up load', () => {
+  it('starts empty when there is no dump (ENOENT)', async () => {
+    const store = await open(await fileSystemWithDirectory());
+    expect(store.dataset().size).toBe(0);
+    expect(store.info()).toMatchObject({ rdbLastLoadKeysLoaded: 0, rdbLastLoadKeysExpired: 0, rdbChangesSinceLastSave: 0 });
+  });
+
+  it('loads a dump written by SAVE, in 1 MiB reads, leaving dirty at 0', async () => {
+    const h = await openHarness();
+    await h.run('set', 'a', '1');
+    await h.run('select', '3');
+    await h.run('hset', 'h', 'f', 'v');
+    await h.run('save');
+    const store = await open(h.fs);
+    expect(canonical(store.dataset())).toBe(canonical(h.store.dataset()));
+    expect(store.info()).toMatchObject({ rdbLastLoadKeysLoaded: 2, rdbLastLoadKeysExpired: 0, rdbChangesSinceLastSave: 0 });
+  });
+
+  it('drops keys already expired at load time and counts them; a key expiring exactly now is kept', async () => {
+    const h = await openHarness();
+    await h.run('set', 'past', '1', 'pxat', String(startMs + 500));
+    await h.run('set', 'now', '1', 'pxat', String(startMs + 1000));
+    await h.run('set', 'future', '1', 'pxat', String(startMs + 5000));
+    await h.run('set', 'forever', '1');
+    await h.run('save');
+    const store = await open(h.fs, new TestClock(startMs + 1000));
+    expect([...(store.dataset().get(0)?.keys() ?? [])].sort()).toEqual(['forever', 'future', 'now']);
+    expect(store.info()).toMatchObject({ rdbLastLoadKeysLoaded: 3, rdbLastLoadKeysExpired: 1 });
+  });
+
+  it('refuses a 0-byte dump as truncated at offset 0, file untouched', async () => {
+    const fs = await fileSystemWithDirectory();
+    await writeDump(fs, new Uint8Array(0));
+    const error = await refusal(fs);
+    expect([error.kind, error.fileName, error.offset]).toEqual(['truncated', dumpPath, 0]);
+    expect((await fs.readFile(dumpPath)).length).toBe(0);
+  });
+
+  it('refuses a dump with one flipped byte (CRC error), naming file, offset and reason, and leaves it byte-identical', async () => {
+    const bytes = Buffer.from(await savedDump());
+    const fs = await fileSystemWithDirectory();
+    const flipped = Buffer.from(bytes);
+    const at = bytes.indexOf('value-7-') + 2;
+    flipped[at] = (flipped[at] ?? 0) ^ 0x20;
+    await writeDump(fs, flipped);
+    const error = await refusal(fs);
+    expect(error.kind).toBe('corrupt');
+    expect(error.fileName).toBe(dumpPath);
+    expect(error.offset).toBe(bytes.length - 8);
+    expect(error.reason).toMatch(/^RDB CRC error/);
+    expect(error.message).toBe(`${dumpPath}: corrupt RDB at offset ${bytes.length - 8}: ${error.reason}`);
+    expect(Buffer.from(await fs.readFile(dumpPath)).equals(flipped)).toBe(true);
+    expect(await fs.readdir(directory)).toEqual(['dump.rdb']);
+  });
+
+  it('refuses a dump cut at any of 12 points as truncated near the cut, leaving it byte-identical', async () => {
+    const bytes = await savedDump();
+    const cuts = [1, 5, 9, 10, 60, Math.floor(bytes.length / 2), bytes.length - 20, bytes.length - 9, bytes.length - 8, bytes.length - 5, bytes.length - 1, 200];
+    for (const cut of cuts) {
+      const fs = await fileSystemWithDirectory();
+      const truncated = bytes.slice(0, cut);
+      await writeDump(fs, truncated);
+      const error = await refusal(fs);
+      expect([error.kind, error.fileName], `cut at ${cut}`).toEqual(['truncated', dumpPath]);
+      // The offset is where the unfinished unit starts (or the cut, when the file simply ends).
+      expect(error.offset, `cut at ${cut}: ${error.message}`).toBeLessThanOrEqual(cut);
+      expect(error.offset).toBeGreaterThanOrEqual(cut - 64);
+      expect(error.reason).toMatch(/unexpected end of file|but the file has \d+ (bytes )?left/);
+      expect(Buffer.from(await fs.readFile(dumpPath)).equals(Buffer.from(truncated))).toBe(true);
+    }
+  });
+
+  it('refuses duplicate keys in one db as corrupt, at the second key', async () => {
+    const fs = await fileSystemWithDirectory();
+    const file = rdbFile((writer) => {
+      writer.byte(opcode.selectDb).length(0);
+      writer.byte(0).string('k').string('first');
+      writer.byte(0).string('k').string('second');
+    });
+    await writeDump(fs, file);
+    const error = await refusal(fs);
+    expect([error.kind, error.offset]).toEqual(['corrupt', file.indexOf('second') - 4]);
+    expect(error.reason).toMatch(/duplicate key/);
+  });
+
+  it('refuses a duplicate even when one copy is dropped as expired, and accepts the same key in two dbs', async () => {
+    const past = BigInt(startMs - 1);
+    const record = (writer: Parameters<Parameters<typeof rdbFile>[0]>[0], key: string, expired: boolean): void => {
+      if (expired) writer.byte(opcode.expireTimeMs).int64le(past);
+      writer.byte(0).string(key).string('v');
+    };
+    for (const [first, second] of [
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      const fs = await fileSystemWithDirectory();
+      const file = rdbFile((writer) => {
+        writer.byte(opcode.selectDb).length(2);
+        record(writer, 'k', first);
+        record(writer, 'k', second);
+      });
+      await writeDump(fs, file);
+      const error = await refusal(fs);
+      expect([error.kind, error.reason], `first expired ${first}, second expired ${second}`).toEqual(['corrupt', 'duplicate key "k" in db 2']);
+    }
+    const fs = await fileSystemWithDirectory();
+    await writeDump(fs, rdbFile((writer) => {
+      writer.byte(opcode.selectDb).length(0);
+      record(writer, 'k', false);
+      writer.byte(opcode.selectDb).length(1);
+      record(writer, 'k', false);
+    }));
+    expect([...(await open(fs)).dataset().keys()]).toEqual([0, 1]);
+  });
+
+  it('refuses FUNCTION2 libraries and databases beyond 15 as unsupported', async () => {
+    for (const body of [
+      (writer: Parameters<Parameters<typeof rdbFile>[0]>[0]) => writer.byte(opcode.function2).string('#!lua name=lib\nreturn 1'),
+      (writer: Parameters<Parameters<typeof rdbFile>[0]>[0]) => writer.byte(opcode.selectDb).length(16),
+    ]) {
+      const fs = await fileSystemWithDirectory();
+      await writeDump(fs, rdbFile(body));
+      expect((await refusal(fs)).kind).toBe('unsupported');
+    }
+  });
+
+  it('rejects with the FsError when reading the dump fails (EIO)', async () => {
+    const fs = await fileSystemWithDirectory();
+    await writeDump(fs, await savedDump());
+    fs.injectFault({ when: { matches: (request) => request.operation === 'read' }, fault: { kind: 'error', code: 'EIO' }, times: 'once' });
+    const error = await open(fs).then(() => undefined, (rejection: unknown) => rejection);
+    expect(isFsError(error, 'EIO')).toBe(true);
+  });
+});
