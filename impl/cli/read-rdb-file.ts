@@ -13,6 +13,7 @@
  *   file": the place where reading an AOF directory will plug in.
  */
 import assert from 'node:assert/strict';
+import { RdbDatasetCollector } from '../encoding/rdb-dataset.ts';
 import { RdbDecoder } from '../encoding/rdb-decoder.ts';
 import type { ChecksumStatus } from '../encoding/rdb-items.ts';
 import type { FileSystem } from '../fs/file-system.ts';
@@ -46,10 +47,7 @@ export async function readRdbFile(fs: FileSystem, path: PathArgument, chunkBytes
   try {
     const fileBytes = await handle.size();
     const decoder = new RdbDecoder({ fileName: path.shown, totalBytes: fileBytes });
-    const databases = new Map<number, DatabaseContents>();
-    const aux = new Map<ByteString, ByteString>();
-    let version = 0;
-    let functionLibraries = 0;
+    const collected = new RdbDatasetCollector();
     for (let offset = 0; ; ) {
       const chunk = await handle.read(offset, chunkBytes);
       if (chunk.length === 0) break;
@@ -57,24 +55,15 @@ export async function readRdbFile(fs: FileSystem, path: PathArgument, chunkBytes
         throw new CliInputError(path.shown, "not an RDB file: it starts with '*' like an AOF (reading AOF files is not supported yet)");
       }
       offset += chunk.length;
-      for (const item of decoder.push(chunk)) {
-        if (item.kind === 'header') version = item.version;
-        else if (item.kind === 'aux') aux.set(item.key, item.value);
-        else if (item.kind === 'function') functionLibraries += 1;
-        else if (item.kind === 'key') {
-          let contents = databases.get(item.db);
-          if (contents === undefined) databases.set(item.db, (contents = new Map()));
-          contents.set(item.key, { value: item.value, expireAtMs: item.expireAtMs });
-        }
-      }
+      collected.add(decoder.push(chunk));
     }
     const summary = decoder.end();
     return {
       fileBytes,
-      version,
-      databases,
-      aux,
-      functionLibraries,
+      version: collected.version,
+      databases: collected.databases,
+      aux: collected.aux,
+      functionLibraries: collected.functionLibraries.length,
       skippedEmptyKeys: summary.skippedEmptyKeys,
       checksum: summary.checksum,
       rdbLength: summary.rdbLength,

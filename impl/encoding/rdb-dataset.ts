@@ -12,7 +12,7 @@
 import { compareBytes, type ByteString, type DatabaseContents } from '../values/redis-value.ts';
 import { RdbDecoder, type RdbDecoderOptions } from './rdb-decoder.ts';
 import { RdbEncoder, type RdbEncoderOptions } from './rdb-encoder.ts';
-import type { ChecksumStatus } from './rdb-items.ts';
+import type { ChecksumStatus, RdbItem } from './rdb-items.ts';
 
 export interface EncodeRdbOptions extends RdbEncoderOptions {
   /** FUNCTION2 library sources, written before the databases. */
@@ -50,20 +50,32 @@ export interface DecodedRdb {
   readonly trailingBytes: number;
 }
 
-export function decodeRdb(bytes: Uint8Array, fileName: string, options: Omit<RdbDecoderOptions, 'fileName'> = {}): DecodedRdb {
-  const decoder = new RdbDecoder({ totalBytes: bytes.length, ...options, fileName });
-  const databases = new Map<number, DatabaseContents>();
-  const aux = new Map<ByteString, ByteString>();
-  const functionLibraries: ByteString[] = [];
-  for (const item of decoder.push(bytes)) {
-    if (item.kind === 'aux') aux.set(item.key, item.value);
-    else if (item.kind === 'function') functionLibraries.push(item.source);
-    else if (item.kind === 'key') {
-      let contents = databases.get(item.db);
-      if (contents === undefined) databases.set(item.db, (contents = new Map()));
-      contents.set(item.key, { value: item.value, expireAtMs: item.expireAtMs });
+/** Gathers a decoder's items into whole databases, AUX fields and function libraries. */
+export class RdbDatasetCollector {
+  readonly databases = new Map<number, DatabaseContents>();
+  readonly aux = new Map<ByteString, ByteString>();
+  readonly functionLibraries: ByteString[] = [];
+  version = 0;
+
+  add(items: Iterable<RdbItem>): void {
+    for (const item of items) {
+      if (item.kind === 'header') this.version = item.version;
+      else if (item.kind === 'aux') this.aux.set(item.key, item.value);
+      else if (item.kind === 'function') this.functionLibraries.push(item.source);
+      else if (item.kind === 'key') {
+        let contents = this.databases.get(item.db);
+        if (contents === undefined) this.databases.set(item.db, (contents = new Map()));
+        contents.set(item.key, { value: item.value, expireAtMs: item.expireAtMs });
+      }
     }
   }
+}
+
+export function decodeRdb(bytes: Uint8Array, fileName: string, options: Omit<RdbDecoderOptions, 'fileName'> = {}): DecodedRdb {
+  const decoder = new RdbDecoder({ totalBytes: bytes.length, ...options, fileName });
+  const collected = new RdbDatasetCollector();
+  collected.add(decoder.push(bytes));
+  const { databases, aux, functionLibraries } = collected;
   const summary = decoder.end();
   return {
     version: summary.version,

@@ -11,7 +11,7 @@
  *   scores and unknown quicklist containers at the element's offset.
  * - An empty collection yields 'empty' (Redis skips it), never an empty RedisValue.
  */
-import { type ByteString, type RedisValue } from '../values/redis-value.ts';
+import { type ByteString, type RedisValue, collectionSize } from '../values/redis-value.ts';
 import type { ByteReader } from './byte-reader.ts';
 import { decodeIntset } from './intset.ts';
 import { decodeListpack } from './listpack.ts';
@@ -100,20 +100,6 @@ function setOf(members: string[], position: number): RedisValue {
   return { type: 'set', members: set };
 }
 
-function sizeOf(value: RedisValue): number {
-  switch (value.type) {
-    case 'string':
-      return 1;
-    case 'list':
-      return value.items.length;
-    case 'hash':
-      return value.fields.size;
-    case 'set':
-      return value.members.size;
-    case 'zset':
-      return value.scores.size;
-  }
-}
 
 /** Values stored as one blob string: the blob type bytes and their decoders. */
 const blobDecoders = new Map<number, (blob: Uint8Array, position: number) => RedisValue>([
@@ -150,7 +136,7 @@ export function readValueStart(reader: ByteReader, context: StreamContext, type:
     const position = reader.position;
     const blob = readRdbBytes(reader, context, what);
     const value = decodeBlob(context, position, what, () => blobDecoder(blob, position));
-    return sizeOf(value) === 0 ? { kind: 'empty' } : { kind: 'complete', value };
+    return collectionSize(value) === 0 ? { kind: 'empty' } : { kind: 'complete', value };
   }
   const counted = countedTypes.get(type);
   if (counted === undefined) throw context.error('corrupt', reader.position, `${what()}: not a value type`);
@@ -232,5 +218,5 @@ function readTextScore(reader: ByteReader, context: StreamContext, what: () => s
 }
 
 export function collectionIsEmpty(state: CollectionState): boolean {
-  return sizeOf(state.value) === 0;
+  return collectionSize(state.value) === 0;
 }

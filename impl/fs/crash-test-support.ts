@@ -20,15 +20,7 @@ export function text(data: Uint8Array): string {
   return decoder.decode(data);
 }
 
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom } from '../testing/seeded-random.ts';
 
 /** The file's bytes in the image, or undefined when no file has that path. */
 export function imageFile(image: DiskImage, path: string): Uint8Array | undefined {

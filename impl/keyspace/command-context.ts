@@ -13,7 +13,7 @@
  *   handlers rewrite `argv` to what Redis would propagate (e.g. SET ... PXAT).
  */
 import assert from 'node:assert/strict';
-import type { ByteString, RedisType, RedisValue } from '../values/redis-value.ts';
+import { type ByteString, type RedisType, type RedisValue, collectionSize } from '../values/redis-value.ts';
 import { fail, wrongTypeError } from './command-errors.ts';
 import type { CommandSpec } from './command-spec.ts';
 import { type Effect, effect } from './effects.ts';
@@ -36,24 +36,6 @@ export interface CommandEnvironment {
   readonly hostCommands?: ReadonlyMap<string, CommandSpec>;
 }
 
-function collectionSize(value: ReadonlyRedisValue): number | null {
-  switch (value.type) {
-    case 'string':
-      return null;
-    case 'list':
-      return value.items.length;
-    case 'hash':
-      return value.fields.size;
-    case 'set':
-      return value.members.size;
-    case 'zset':
-      return value.scores.size;
-    default: {
-      const never: never = value;
-      return assert.fail(`unknown value ${JSON.stringify(never)}`);
-    }
-  }
-}
 
 export class CommandContext {
   readonly keyspace: Keyspace;

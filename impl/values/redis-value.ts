@@ -28,6 +28,29 @@ export interface KeyEntry {
   expireAtMs: number | null;
 }
 
+/** The element count of a collection, or null for a string (read-only views qualify too). */
+export function collectionSize(
+  value:
+    | { readonly type: 'string' }
+    | { readonly type: 'list'; readonly items: { readonly length: number } }
+    | { readonly type: 'hash'; readonly fields: { readonly size: number } }
+    | { readonly type: 'set'; readonly members: { readonly size: number } }
+    | { readonly type: 'zset'; readonly scores: { readonly size: number } },
+): number | null {
+  switch (value.type) {
+    case 'string':
+      return null;
+    case 'list':
+      return value.items.length;
+    case 'hash':
+      return value.fields.size;
+    case 'set':
+      return value.members.size;
+    case 'zset':
+      return value.scores.size;
+  }
+}
+
 /** One logical database: key → entry. */
 export type DatabaseContents = Map<ByteString, KeyEntry>;
 
