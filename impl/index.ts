@@ -4,9 +4,13 @@
  * and talks to it in commands.
  *
  * - openStore({ fileSystem, directory, config, clock, random, scheduler, processId }) → Store:
- *   loads directory/dbfilename (typed RdbDecodeError when it is corrupt or truncated).
- * - Store: execute(argv), session() for per-client state, turn([...]) for one event-loop turn,
- *   cron(), info(), dataset(), backgroundSettled(), close({ background }).
+ *   with appendonly yes loads the multi-part AOF in directory/appendonlydir (typed AofLoadError
+ *   naming file, offset and reason when Redis 7.0 would refuse; a legacy appendonly.aof is
+ *   upgraded), else directory/dbfilename (typed RdbDecodeError when corrupt or truncated).
+ * - Store: execute(argv), session() for per-client state, turn([...]) for one event-loop turn
+ *   (its replies resolve after the turn's AOF write, and fdatasync under appendfsync always),
+ *   cron(), info(), dataset(), backgroundSettled(), close({ background }). Under appendfsync
+ *   always a failed AOF write or fsync makes the store fail with AofFatalError.
  * - Runtime ports and their implementations: FileSystem (NodeFileSystem, CrashFileSystem),
  *   BackgroundScheduler (immediateScheduler, ManualScheduler), Clock (systemClock).
  *
@@ -14,12 +18,15 @@
  * the production adapters (systemClock, systemRandom, immediateScheduler) itself.
  */
 export { Store, StoreClosedError, openStore, anotherChildError, bgsaveInProgressError, type CloseOptions, type CronReport, type TurnCall } from './persistence/store.ts';
+export { type RewriteTrigger, rewriteFailedError, rewriteInProgressError } from './persistence/aof-persistence.ts';
+export { AofLoadError, type AofLoadErrorKind } from './persistence/aof-load-error.ts';
+export { AofFatalError } from './persistence/aof-fatal-error.ts';
 export { StoreSession } from './persistence/store-session.ts';
 export type { Clock, OpenStoreOptions } from './persistence/store-options.ts';
-export { type StoreConfig, redisDefaults } from './persistence/store-config.ts';
+export { type AppendFsync, type StoreConfig, redisDefaults } from './persistence/store-config.ts';
 export { type SavePoint, formatSavePoints, parseSavePoints } from './persistence/save-points.ts';
 export { type PersistenceInfo, persistenceInfoText } from './persistence/persistence-info.ts';
-export { misconfRdbError } from './persistence/disk-error-refusal.ts';
+export { misconfAofError, misconfRdbError } from './persistence/disk-error-refusal.ts';
 export { notAllowedInTransactionError } from './persistence/store-commands.ts';
 export type { BackgroundScheduler } from './persistence/background-scheduler.ts';
 export { ManualScheduler } from './persistence/manual-scheduler.ts';
@@ -30,5 +37,6 @@ export { NodeFileSystem } from './fs/node-file-system.ts';
 export { CrashFileSystem } from './fs/crash-file-system.ts';
 export { SimulatedCrash, isSimulatedCrash } from './fs/simulated-crash.ts';
 export { RdbDecodeError, type RdbDecodeErrorKind } from './encoding/rdb-decode-error.ts';
+export { AofDecodeError, type AofDecodeErrorKind } from './encoding/aof-decode-error.ts';
 export { type Reply, encodeReply } from './keyspace/index.ts';
 export type { ByteString, DatabaseContents, KeyEntry, RedisValue } from './values/redis-value.ts';

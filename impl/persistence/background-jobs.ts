@@ -1,7 +1,7 @@
 /**
  * The one slot for background work (Redis's "active child": hasActiveChildProcess). Redis runs
- * at most one child at a time, an RDB save or an AOF rewrite; so does the store. The AOF issue
- * adds its rewrite as another `BackgroundJobKind`.
+ * at most one child at a time, an RDB save or an AOF rewrite; so does the store: RdbPersistence
+ * and AofPersistence share one BackgroundJobs.
  *
  * Invariants:
  * - At most one job is active; `start` asserts the slot is free, `finish` that it frees the job
@@ -11,11 +11,11 @@
  */
 import assert from 'node:assert/strict';
 
-export type BackgroundJobKind = 'rdb-bgsave';
+export type BackgroundJobKind = 'rdb-bgsave' | 'aof-rewrite';
 
 export interface BackgroundJob {
   readonly kind: BackgroundJobKind;
-  /** Asks the job to stop at its next slice and leave no file behind (Redis: SIGUSR1). */
+  /** Asks the job to stop at its next slice and leave no temp file behind (Redis: SIGUSR1). */
   cancel(): void;
 }
 

@@ -1,8 +1,8 @@
 /**
- * BackgroundScheduler: the port through which background work (a BGSAVE's scan and writes;
- * later the AOF rewrite) gets CPU time between foreground commands. Node has no fork(): the
- * snapshot runs on the event loop, one slice at a time, and each slice starts only when the
- * scheduler says so.
+ * BackgroundScheduler: the port through which background work (a BGSAVE's scan and writes, an
+ * AOF rewrite's base, the everysec background fsync that Redis runs in its bio thread) gets CPU
+ * time between foreground commands. Node has no fork(): the snapshot runs on the event loop,
+ * one slice at a time, and each slice (or fsync) starts only when the scheduler says so.
  *
  * Invariants (what callers may rely on, on every implementation):
  * - `nextSlice()` resolves at some later point, never synchronously inside the call, so

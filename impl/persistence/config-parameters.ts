@@ -6,7 +6,14 @@
  * Invariants:
  * - Known parameters: save, stop-writes-on-bgsave-error, rdbcompression (mutable), dbfilename
  *   (protected: refused unless enable-protected-configs), rdbchecksum, enable-protected-configs
- *   and dir (immutable here; Redis's dir is protected, but an open store cannot move).
+ *   and dir (immutable here; Redis's dir is protected, but an open store cannot move); the AOF's
+ *   appendonly, appendfsync, aof-load-truncated, aof-use-rdb-preamble,
+ *   auto-aof-rewrite-percentage, auto-aof-rewrite-min-size, aof-timestamp-enabled (mutable) and
+ *   appendfilename, appenddirname (immutable). Setting appendonly only changes the config here:
+ *   the store starts or stops the AOF when it sees the change (store.ts).
+ * - Numbers parse as Redis 7.0's numericParseString: an int config takes string2ll's canonical
+ *   decimal; a memory config (auto-aof-rewrite-min-size) takes memtoull's digits with an optional
+ *   unit b, k, kb, m, mb, g, gb (case-insensitive; k = 1000, kb = 1024); then the bounds.
  * - CONFIG GET matches each argument case-insensitively: a name without glob characters is
  *   looked up and echoed as given; a pattern (*, ?, [...]) matches parameter names. Each
  *   parameter appears once, in order of first match (Redis orders by its hash table).
@@ -15,7 +22,7 @@
  */
 import type { SavePoint } from './save-points.ts';
 import { formatSavePoints, parseSavePoints } from './save-points.ts';
-import { type StoreConfig, isPlainFileName } from './store-config.ts';
+import { type StoreConfig, appendFsyncPolicies, autoAofRewritePercentageMax, isPlainFileName } from './store-config.ts';
 
 type Protection = 'mutable' | 'protected' | 'immutable';
 
@@ -35,7 +42,9 @@ function parseYesNo(value: string): boolean | { readonly error: string } {
   return { error: "argument must be 'yes' or 'no'" };
 }
 
-function booleanParameter(name: string, field: 'stopWritesOnBgsaveError' | 'rdbcompression'): Parameter {
+type BooleanField = 'stopWritesOnBgsaveError' | 'rdbcompression' | 'appendonly' | 'aofLoadTruncated' | 'aofUseRdbPreamble' | 'aofTimestampEnabled';
+
+function booleanParameter(name: string, field: BooleanField): Parameter {
   return {
     name,
     protection: 'mutable',
@@ -48,6 +57,72 @@ function booleanParameter(name: string, field: 'stopWritesOnBgsaveError' | 'rdbc
 }
 
 const immutable = (): { readonly error: string } => ({ error: "can't set immutable config" });
+
+const int64Max = (1n << 63n) - 1n;
+
+/** string2ll: canonical decimal int64 text, else undefined. */
+function parseStrictInteger(value: string): bigint | undefined {
+  if (!/^(?:0|-?[1-9][0-9]{0,18})$/.test(value)) return undefined;
+  const parsed = BigInt(value);
+  return parsed >= -int64Max - 1n && parsed <= int64Max ? parsed : undefined;
+}
+
+const memoryUnits: ReadonlyMap<string, bigint> = new Map([
+  ['', 1n],
+  ['b', 1n],
+  ['k', 1000n],
+  ['kb', 1024n],
+  ['m', 1000n ** 2n],
+  ['mb', 1024n ** 2n],
+  ['g', 1000n ** 3n],
+  ['gb', 1024n ** 3n],
+]);
+
+/** memtoull: leading digits and an optional unit, as an unsigned 64-bit count; undefined on error. */
+export function parseMemory(value: string): bigint | undefined {
+  const match = /^([0-9]*)(.*)$/s.exec(value);
+  const unit = memoryUnits.get((match?.[2] ?? '').toLowerCase());
+  if (match === null || unit === undefined) return undefined;
+  const digits = BigInt(match[1] === '' ? '0' : (match[1] ?? '0'));
+  const bytes = digits * unit;
+  return bytes <= 2n ** 64n - 1n ? bytes : undefined;
+}
+
+function boundsError(lower: bigint, upper: bigint): { readonly error: string } {
+  return { error: `argument must be between ${lower} and ${upper} inclusive` };
+}
+
+/** A long long memory config (0..LLONG_MAX in Redis; durakv also needs it to be a safe integer). */
+function memoryParameter(name: string, field: 'autoAofRewriteMinSize'): Parameter {
+  return {
+    name,
+    protection: 'mutable',
+    get: (config) => String(config[field]),
+    set: (config, value) => {
+      const parsed = parseMemory(value);
+      if (parsed === undefined) return { error: 'argument must be a memory value' };
+      // memtoull's unsigned value read as a signed long long, as numericParseString does.
+      const signed = parsed > int64Max ? parsed - 2n ** 64n : parsed;
+      if (signed < 0n || signed > int64Max) return boundsError(0n, int64Max);
+      if (signed > BigInt(Number.MAX_SAFE_INTEGER)) return boundsError(0n, BigInt(Number.MAX_SAFE_INTEGER));
+      return { ...config, [field]: Number(signed) };
+    },
+  };
+}
+
+function intParameter(name: string, field: 'autoAofRewritePercentage', lower: number, upper: number): Parameter {
+  return {
+    name,
+    protection: 'mutable',
+    get: (config) => String(config[field]),
+    set: (config, value) => {
+      const parsed = parseStrictInteger(value);
+      if (parsed === undefined) return { error: "argument couldn't be parsed into an integer" };
+      if (parsed < BigInt(lower) || parsed > BigInt(upper)) return boundsError(BigInt(lower), BigInt(upper));
+      return { ...config, [field]: Number(parsed) };
+    },
+  };
+}
 
 const parameters: readonly Parameter[] = [
   {
@@ -70,6 +145,24 @@ const parameters: readonly Parameter[] = [
   { name: 'rdbchecksum', protection: 'immutable', get: (config) => yesNo(config.rdbchecksum), set: immutable },
   { name: 'enable-protected-configs', protection: 'immutable', get: (config) => yesNo(config.enableProtectedConfigs), set: immutable },
   { name: 'dir', protection: 'immutable', get: (_config, directory) => directory, set: immutable },
+  booleanParameter('appendonly', 'appendonly'),
+  {
+    name: 'appendfsync',
+    protection: 'mutable',
+    get: (config) => config.appendfsync,
+    set: (config, value) => {
+      const policy = appendFsyncPolicies.find((candidate) => candidate === value.toLowerCase());
+      // Redis lists the enum in its table's order: everysec, always, no.
+      return policy === undefined ? { error: 'argument(s) must be one of the following: everysec, always, no' } : { ...config, appendfsync: policy };
+    },
+  },
+  { name: 'appendfilename', protection: 'immutable', get: (config) => config.appendfilename, set: immutable },
+  { name: 'appenddirname', protection: 'immutable', get: (config) => config.appenddirname, set: immutable },
+  booleanParameter('aof-load-truncated', 'aofLoadTruncated'),
+  booleanParameter('aof-use-rdb-preamble', 'aofUseRdbPreamble'),
+  intParameter('auto-aof-rewrite-percentage', 'autoAofRewritePercentage', 0, autoAofRewritePercentageMax),
+  memoryParameter('auto-aof-rewrite-min-size', 'autoAofRewriteMinSize'),
+  booleanParameter('aof-timestamp-enabled', 'aofTimestampEnabled'),
 ];
 
 const byName = new Map(parameters.map((parameter) => [parameter.name, parameter]));

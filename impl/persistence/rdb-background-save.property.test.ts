@@ -17,6 +17,7 @@ import { ClientSession, Keyspace } from '../keyspace/index.ts';
 import type { DatabaseContents } from '../values/redis-value.ts';
 import { ManualScheduler } from './manual-scheduler.ts';
 import { RdbBackgroundSave } from './rdb-background-save.ts';
+import { rdbSnapshotFormat } from './snapshot-format.ts';
 import { type SnapshotStep, populationCommand, snapshotStep } from './testing/command-arbitrary.ts';
 import { TestClock, canonical, dumpDataset, dumpPath, fileSystemWithDirectory, settle } from './testing/store-harness.ts';
 
@@ -29,7 +30,7 @@ function datasetOf(keyspace: Keyspace): Map<number, DatabaseContents> {
 }
 
 async function backgroundSave(keyspace: Keyspace, scheduler: ManualScheduler, fs: Awaited<ReturnType<typeof fileSystemWithDirectory>>, tempId: number, sliceKeys: number) {
-  return RdbBackgroundSave.start({ keyspace, fileSystem: fs, path: dumpPath, tempPath: `/data/temp-${tempId}.rdb`, encoder, sliceKeys, scheduler });
+  return RdbBackgroundSave.start({ kind: 'rdb-bgsave', keyspace, fileSystem: fs, path: dumpPath, tempPath: `/data/temp-${tempId}.rdb`, format: rdbSnapshotFormat(encoder), sliceKeys, scheduler });
 }
 
 describe('RdbBackgroundSave (property)', () => {

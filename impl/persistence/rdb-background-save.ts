@@ -1,7 +1,10 @@
 /**
- * RdbBackgroundSave: BGSAVE without fork. Starting it records the cut (O(databases), the whole
- * pause) and installs the snapshot as the keyspace's mutation observer; the scan and the writes
- * then run in slices granted by the BackgroundScheduler while commands keep being applied.
+ * RdbBackgroundSave: BGSAVE without fork, and the same for an AOF rewrite's base (`kind`
+ * 'aof-rewrite', with an RDB-preamble or RESP `format`). Starting it records the cut
+ * (O(databases), the whole pause) and installs the snapshot as the keyspace's mutation observer;
+ * the scan and the writes then run in slices granted by the BackgroundScheduler while commands
+ * keep being applied; the file goes to `tempPath`, is fsynced, renamed to `path` and the
+ * directory fsynced (writeFileAtomicallyFrom).
  *
  * Invariants:
  * - The snapshot is the observer from start until the job settles or is cancelled, and only
@@ -14,20 +17,21 @@
  * - A job cancelled after its last chunk was pulled still renames its file; it reports
  *   'cancelled' all the same, so the store's bookkeeping never counts a cancelled save.
  */
-import type { RdbEncoderOptions } from '../encoding/rdb-encoder.ts';
 import type { FileSystem } from '../fs/file-system.ts';
 import type { Keyspace } from '../keyspace/index.ts';
-import type { BackgroundJob } from './background-jobs.ts';
+import type { BackgroundJob, BackgroundJobKind } from './background-jobs.ts';
 import type { BackgroundScheduler } from './background-scheduler.ts';
 import { RdbSnapshot, type RdbSnapshotProgress } from './rdb-snapshot.ts';
 import { type SnapshotOutcome, writeRdbSnapshot } from './rdb-snapshotter.ts';
+import type { SnapshotFormat } from './snapshot-format.ts';
 
 export interface RdbBackgroundSaveOptions {
+  readonly kind: BackgroundJobKind;
   readonly keyspace: Keyspace;
   readonly fileSystem: FileSystem;
   readonly path: string;
   readonly tempPath: string;
-  readonly encoder: RdbEncoderOptions;
+  readonly format: SnapshotFormat;
   readonly sliceKeys: number;
   readonly scheduler: BackgroundScheduler;
 }
@@ -38,7 +42,7 @@ export interface RdbBackgroundSaveResult {
 }
 
 export class RdbBackgroundSave implements BackgroundJob {
-  readonly kind = 'rdb-bgsave';
+  readonly kind: BackgroundJobKind;
   readonly snapshot: RdbSnapshot;
   readonly done: Promise<RdbBackgroundSaveResult>;
   readonly #keyspace: Keyspace;
@@ -49,8 +53,9 @@ export class RdbBackgroundSave implements BackgroundJob {
   });
 
   private constructor(options: RdbBackgroundSaveOptions) {
+    this.kind = options.kind;
     this.#keyspace = options.keyspace;
-    this.snapshot = RdbSnapshot.begin({ keyspace: options.keyspace, encoder: options.encoder, sliceKeys: options.sliceKeys, mode: 'background' });
+    this.snapshot = RdbSnapshot.begin({ keyspace: options.keyspace, format: options.format, sliceKeys: options.sliceKeys, mode: 'background' });
     options.keyspace.setObserver(this.snapshot);
     this.done = this.#run(options);
   }

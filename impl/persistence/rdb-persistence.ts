@@ -9,9 +9,9 @@
  *   save sets dirty to what came after it (SAVE: 0), lastsave = now, status ok; a successful
  *   BGSAVE subtracts the dirty count at its start; a failed BGSAVE sets status err; a failed
  *   synchronous save changes nothing; a cancelled BGSAVE changes nothing.
- * - At most one background job (BackgroundJobs): SAVE and BGSAVE during a BGSAVE are refused.
- *   Redis notices a finished child in serverCron; here the outcome is applied when the job
- *   settles.
+ * - At most one background job (BackgroundJobs, shared with the AOF rewrite): SAVE and BGSAVE
+ *   during a BGSAVE are refused; BGSAVE during a rewrite is refused or scheduled. Redis notices a
+ *   finished child in serverCron; here the outcome is applied when the job settles.
  * - Temp names: temp-<processId>.rdb for synchronous saves; temp-<processId + n>.rdb for the
  *   n-th BGSAVE (a forked child has its own pid).
  * - Errors that are not save outcomes (a SimulatedCrash, a broken invariant) in a background
@@ -22,15 +22,16 @@ import { RdbEncoder, type RdbEncoderOptions } from '../encoding/rdb-encoder.ts';
 import type { FileSystem } from '../fs/file-system.ts';
 import { joinPath } from '../fs/fs-path.ts';
 import { type Keyspace, type Reply, errorReply, okReply, simpleReply } from '../keyspace/index.ts';
-import { BackgroundJobs } from './background-jobs.ts';
+import type { BackgroundJobs } from './background-jobs.ts';
 import type { BackgroundScheduler } from './background-scheduler.ts';
 import { writesDenied } from './disk-error-refusal.ts';
-import type { PersistenceInfo } from './persistence-info.ts';
+import type { RdbInfo } from './persistence-info.ts';
 import { RdbBackgroundSave, type RdbBackgroundSaveResult } from './rdb-background-save.ts';
 import type { RdbLoadReport } from './rdb-loader.ts';
 import { RdbSnapshot } from './rdb-snapshot.ts';
 import { type ChunkSource, writeRdbSnapshot } from './rdb-snapshotter.ts';
 import { type SavePoint, bgsaveRetryDelaySeconds, dueSavePoint } from './save-points.ts';
+import { rdbSnapshotFormat } from './snapshot-format.ts';
 import type { StoreConfig } from './store-config.ts';
 import type { Clock } from './store-options.ts';
 
@@ -53,6 +54,8 @@ export interface RdbPersistenceOptions {
   readonly scheduler: BackgroundScheduler;
   readonly processId: number;
   readonly keyspace: Keyspace;
+  /** The store's one background slot (shared with the AOF rewrite). */
+  readonly jobs: BackgroundJobs;
   /** The current configuration (CONFIG SET replaces it). */
   readonly config: () => StoreConfig;
   readonly load: RdbLoadReport;
@@ -64,7 +67,7 @@ const seconds = (ms: number): number => Math.floor(ms / 1000);
 export class RdbPersistence {
   readonly #options: RdbPersistenceOptions;
   readonly #keyspace: Keyspace;
-  readonly #jobs = new BackgroundJobs();
+  readonly #jobs: BackgroundJobs;
   #bgsave: { readonly job: RdbBackgroundSave; readonly startedMs: number } | null = null;
   #bgsaveCount = 0;
   #lastSaveSeconds: number;
@@ -78,6 +81,7 @@ export class RdbPersistence {
   constructor(options: RdbPersistenceOptions) {
     this.#options = options;
     this.#keyspace = options.keyspace;
+    this.#jobs = options.jobs;
     this.#lastSaveSeconds = seconds(this.#nowMs());
   }
 
@@ -104,7 +108,7 @@ export class RdbPersistence {
     this.#bgsave?.job.cancel();
   }
 
-  info(): PersistenceInfo {
+  info(): RdbInfo {
     const running = this.#bgsave;
     const progress = running?.job.snapshot.progress();
     return {
@@ -133,7 +137,7 @@ export class RdbPersistence {
     if (this.#bgsave !== null) return errorReply(bgsaveInProgressError);
     this.#rdbSaves += 1;
     const config = this.#options.config();
-    const snapshot = RdbSnapshot.begin({ keyspace: this.#keyspace, encoder: this.#encoderOptions(), sliceKeys: config.snapshotSliceKeys, mode: 'blocking' });
+    const snapshot = RdbSnapshot.begin({ keyspace: this.#keyspace, format: rdbSnapshotFormat(this.#encoderOptions()), sliceKeys: config.snapshotSliceKeys, mode: 'blocking' });
     if (!(await this.#writeBlocking(snapshot))) return errorReply('ERR');
     this.#savedSynchronously(this.#keyspace.dirty);
     return okReply;
@@ -198,30 +202,28 @@ export class RdbPersistence {
     return simpleReply('Background saving started');
   }
 
-  /** serverCron's RDB part: the first due save point, then a scheduled BGSAVE. */
-  cronTick(): BgsaveStart | null {
-    const nowSeconds = seconds(this.#nowMs());
-    let started: BgsaveStart | null = null;
-    if (this.#jobs.active === null) {
-      const point = dueSavePoint(this.#options.config().save, {
-        dirty: this.#keyspace.dirty,
-        nowSeconds,
-        lastSaveSeconds: this.#lastSaveSeconds,
-        lastBgsaveTrySeconds: this.#lastBgsaveTrySeconds,
-        lastBgsaveOk: this.#lastBgsaveOk,
-      });
-      if (point !== undefined) {
-        this.#startBgsave();
-        started = { reason: 'save-point', point };
-      }
-    }
-    const retryAllowed = nowSeconds - this.#lastBgsaveTrySeconds > bgsaveRetryDelaySeconds || this.#lastBgsaveOk;
-    if (this.#jobs.active === null && this.#bgsaveScheduled && retryAllowed) {
-      this.#startBgsave();
-      this.#bgsaveScheduled = false;
-      started = { reason: 'scheduled' };
-    }
-    return started;
+  /** serverCron's save points (when no child runs): the first due one starts a BGSAVE. */
+  cronSavePoint(): BgsaveStart | null {
+    if (this.#jobs.active !== null) return null;
+    const point = dueSavePoint(this.#options.config().save, {
+      dirty: this.#keyspace.dirty,
+      nowSeconds: seconds(this.#nowMs()),
+      lastSaveSeconds: this.#lastSaveSeconds,
+      lastBgsaveTrySeconds: this.#lastBgsaveTrySeconds,
+      lastBgsaveOk: this.#lastBgsaveOk,
+    });
+    if (point === undefined) return null;
+    this.#startBgsave();
+    return { reason: 'save-point', point };
+  }
+
+  /** serverCron's last step: a scheduled BGSAVE, once no child runs and a retry is allowed. */
+  cronScheduledBgsave(): BgsaveStart | null {
+    const retryAllowed = seconds(this.#nowMs()) - this.#lastBgsaveTrySeconds > bgsaveRetryDelaySeconds || this.#lastBgsaveOk;
+    if (this.#jobs.active !== null || !this.#bgsaveScheduled || !retryAllowed) return null;
+    this.#startBgsave();
+    this.#bgsaveScheduled = false;
+    return { reason: 'scheduled' };
   }
 
   /** rdbSaveBackground: O(databases) here; the scan and writes run in scheduler slices. */
@@ -233,11 +235,12 @@ export class RdbPersistence {
     this.#lastBgsaveTrySeconds = seconds(startedMs);
     this.#bgsaveCount += 1;
     const job = RdbBackgroundSave.start({
+      kind: 'rdb-bgsave',
       keyspace: this.#keyspace,
       fileSystem: this.#options.fileSystem,
       path: this.#dumpPath(),
       tempPath: this.#tempPath(this.#options.processId + this.#bgsaveCount),
-      encoder: this.#encoderOptions(),
+      format: rdbSnapshotFormat(this.#encoderOptions()),
       sliceKeys: this.#options.config().snapshotSliceKeys,
       scheduler: this.#options.scheduler,
     });

@@ -15,6 +15,7 @@ import { canonicalDataset } from '../encoding/testing/dataset-canonical-form.ts'
 import { ClientSession, Keyspace } from '../keyspace/index.ts';
 import type { DatabaseContents } from '../values/redis-value.ts';
 import { RdbSnapshot, type SnapshotMode } from './rdb-snapshot.ts';
+import { rdbSnapshotFormat } from './snapshot-format.ts';
 import { TestClock } from './testing/store-harness.ts';
 
 const encoder = { aof: false, ctimeSeconds: 1_700_000_000, usedMemory: 0, compression: true };
@@ -34,7 +35,7 @@ function datasetOf(keyspace: Keyspace): Map<number, DatabaseContents> {
 }
 
 function begin(keyspace: Keyspace, sliceKeys: number, mode: SnapshotMode = 'background'): RdbSnapshot {
-  const snapshot = RdbSnapshot.begin({ keyspace, encoder, sliceKeys, mode });
+  const snapshot = RdbSnapshot.begin({ keyspace, format: rdbSnapshotFormat(encoder), sliceKeys, mode });
   if (mode === 'background') keyspace.setObserver(snapshot);
   return snapshot;
 }
@@ -147,7 +148,7 @@ describe('RdbSnapshot', () => {
           };
         },
       });
-      const snapshot = RdbSnapshot.begin({ keyspace: counted, encoder, sliceKeys: 100, mode: 'background' });
+      const snapshot = RdbSnapshot.begin({ keyspace: counted, format: rdbSnapshotFormat(encoder), sliceKeys: 100, mode: 'background' });
       return { calls, progress: snapshot.progress() };
     };
     const small = work(10);

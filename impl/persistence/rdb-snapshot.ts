@@ -1,7 +1,9 @@
 /**
  * RdbSnapshot: the bytes of an RDB file holding the keyspace exactly as it was at one instant
  * (the cut), produced a slice at a time while writes go on: a Dragonfly-style versioned cut with
- * a serialize-before-write hook (reference/forkless-snapshots.md, design 1). No value is copied:
+ * a serialize-before-write hook (reference/forkless-snapshots.md, design 1). The bytes are an
+ * RDB file by default; an AOF rewrite passes another SnapshotFormat (snapshot-format.ts) for a
+ * base made of commands, with the same cut. No value is copied:
  * the scan serializes entries still at or below the cut, and a write to one the scan has not
  * reached first serializes its old value.
  *
@@ -32,15 +34,16 @@
  *   disturb another cut, and asserts that the epoch did not move.
  */
 import assert from 'node:assert/strict';
-import { type EncodedRdbEntry, RdbEncoder, type RdbEncoderOptions, encodeRdbEntry } from '../encoding/rdb-encoder.ts';
 import type { Keyspace, MutationObserver, ReadonlyEntry } from '../keyspace/index.ts';
 import { type ByteString, type RedisValue, databaseCount } from '../values/redis-value.ts';
+import type { EncodedSnapshotEntry, SnapshotFormat } from './snapshot-format.ts';
 
 export type SnapshotMode = 'background' | 'blocking';
 
 export interface RdbSnapshotOptions {
   readonly keyspace: Keyspace;
-  readonly encoder: RdbEncoderOptions;
+  /** The file's format: rdbSnapshotFormat(...) for an RDB file. */
+  readonly format: SnapshotFormat;
   /** Keys the scan visits per slice (skipped ones included). */
   readonly sliceKeys: number;
   readonly mode: SnapshotMode;
@@ -70,13 +73,12 @@ type EntryIterator = Iterator<[ByteString, ReadonlyEntry]>;
 export class RdbSnapshot implements MutationObserver {
   readonly cut: number;
   readonly #keyspace: Keyspace;
-  readonly #encoder: RdbEncoder;
-  readonly #compression: boolean;
+  readonly #format: SnapshotFormat;
   readonly #sliceKeys: number;
   readonly #mode: SnapshotMode;
   readonly #keysAtCut: readonly number[];
   readonly #expiresAtCut: readonly number[];
-  readonly #buffers = new Map<number, EncodedRdbEntry[]>();
+  readonly #buffers = new Map<number, EncodedSnapshotEntry[]>();
   #phase: Phase = 'header';
   /** The db whose SELECTDB is written (-1 before the first). */
   #scanDb = -1;
@@ -92,8 +94,7 @@ export class RdbSnapshot implements MutationObserver {
   private constructor(options: RdbSnapshotOptions) {
     assert.ok(Number.isSafeInteger(options.sliceKeys) && options.sliceKeys >= 1, 'a slice visits at least one key');
     this.#keyspace = options.keyspace;
-    this.#encoder = new RdbEncoder(options.encoder);
-    this.#compression = options.encoder.compression;
+    this.#format = options.format;
     this.#sliceKeys = options.sliceKeys;
     this.#mode = options.mode;
     this.cut = options.keyspace.openCut();
@@ -138,7 +139,7 @@ export class RdbSnapshot implements MutationObserver {
     this.#slices += 1;
     const parts: Uint8Array[] = [];
     if (this.#phase === 'header') {
-      parts.push(this.#encoder.header());
+      parts.push(this.#format.header());
       this.#phase = 'scanning';
     }
     let budget = this.#sliceKeys;
@@ -156,11 +157,11 @@ export class RdbSnapshot implements MutationObserver {
       this.#visited += 1;
       const [key, entry] = step.value;
       if (entry.version > this.cut) continue;
-      this.#encoder.appendEntry(key, entry.value as RedisValue, entry.expireAtMs);
+      this.#format.appendEntry(key, entry.value as RedisValue, entry.expireAtMs);
       if (this.#mode === 'background') this.#keyspace.markSerialized(this.#scanDb, key, this.cut);
       this.#serialized += 1;
     }
-    if (this.#phase === 'scanning') parts.push(this.#encoder.flush());
+    if (this.#phase === 'scanning') parts.push(this.#format.flush());
     return parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
   }
 
@@ -174,14 +175,14 @@ export class RdbSnapshot implements MutationObserver {
     if (db === databaseCount) {
       assert.equal(this.#buffers.size, 0, 'every early record was written');
       assert.equal(this.#buffered, 0);
-      parts.push(this.#encoder.end());
+      parts.push(this.#format.end());
       this.#phase = 'ended';
       return;
     }
-    parts.push(this.#encoder.selectDb(db, this.#keysAtCut[db] ?? 0, this.#expiresAtCut[db] ?? 0));
+    parts.push(this.#format.selectDb(db, this.#keysAtCut[db] ?? 0, this.#expiresAtCut[db] ?? 0));
     this.#scanDb = db;
     for (const record of this.#buffers.get(db) ?? []) {
-      this.#encoder.appendEncodedEntry(record);
+      this.#format.appendEncodedEntry(record);
       this.#buffered -= record.bytes.length;
     }
     this.#buffers.delete(db);
@@ -204,12 +205,12 @@ export class RdbSnapshot implements MutationObserver {
     assert.equal(this.#mode, 'background', 'only a background snapshot observes writes');
     assert.ok(this.#phase !== 'ended', 'a finished snapshot is no longer the observer');
     assert.ok(db >= this.#scanDb, `db ${db} was fully scanned, yet holds an entry at or below the cut`);
-    const record = encodeRdbEntry(key, entry.value as RedisValue, entry.expireAtMs, this.#compression);
+    const record = this.#format.encodeEntry(key, entry.value as RedisValue, entry.expireAtMs);
     this.#early += 1;
     this.#serialized += 1;
     this.#cowBytes += record.bytes.length;
     if (db === this.#scanDb) {
-      this.#encoder.appendEncodedEntry(record);
+      this.#format.appendEncodedEntry(record);
       return;
     }
     let buffer = this.#buffers.get(db);

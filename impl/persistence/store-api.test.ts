@@ -70,6 +70,15 @@ describe('INFO and dataset()', () => {
       'rdb_last_load_keys_expired',
       'rdb_last_load_keys_loaded',
       'aof_enabled',
+      'aof_rewrite_in_progress',
+      'aof_rewrite_scheduled',
+      'aof_last_rewrite_time_sec',
+      'aof_current_rewrite_time_sec',
+      'aof_last_bgrewrite_status',
+      'aof_rewrites',
+      'aof_rewrites_consecutive_failures',
+      'aof_last_write_status',
+      'aof_last_cow_size',
     ]);
     expect(text).toContain('\r\nrdb_changes_since_last_save:1\r\n');
     expect(await h.run('info')).toBe(text);

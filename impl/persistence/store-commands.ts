@@ -1,7 +1,7 @@
 /**
  * The commands the store adds to (or wraps in) the keyspace's table: SAVE, BGSAVE [SCHEDULE],
- * LASTSAVE, INFO, CONFIG GET/SET, and FLUSHALL (which must stop a BGSAVE and, with save points,
- * save synchronously: Redis 7.0 db.c:flushAllDataAndResetRDB). They run through the client
+ * BGREWRITEAOF, LASTSAVE, INFO, CONFIG GET/SET, and FLUSHALL (which must stop a BGSAVE and,
+ * with save points, save synchronously: Redis 7.0 db.c:flushAllDataAndResetRDB). They run through the client
  * session like any command, so they queue inside MULTI and run at EXEC.
  *
  * Invariants:
@@ -39,6 +39,8 @@ import type { StoreConfig } from './store-config.ts';
 export interface StoreCommandHost {
   /** BGSAVE's whole decision (bgsaveCommand); `schedule` is the SCHEDULE option. */
   bgsave(schedule: boolean): Reply;
+  /** BGREWRITEAOF (bgrewriteaofCommand): the reply, or the start the store runs after it. */
+  bgrewriteaof(): Reply;
   lastSaveSeconds(): number;
   persistenceInfo(): PersistenceInfo;
   config(): StoreConfig;
@@ -94,6 +96,7 @@ export function storeCommands(host: StoreCommandHost): ReadonlyMap<string, Comma
       if (context.argc > 2 || (context.argc === 2 && optionName(context.arg(1)) !== 'schedule')) fail(syntaxError);
       return host.bgsave(context.argc === 2);
     }),
+    command('bgrewriteaof', 1, false, () => host.bgrewriteaof()),
     command('lastsave', 1, false, () => integerReply(host.lastSaveSeconds())),
     command('info', -1, false, (context) => {
       const text = infoWantsPersistence(context.argv.slice(1)) ? persistenceInfoText(host.persistenceInfo()) : '';

@@ -8,7 +8,9 @@
  * - The clock returns integral Unix milliseconds; `random` is uniform in [0, 1).
  * - Temp files are named from `processId` as Redis names them from its pid: SAVE (and
  *   FLUSHALL's save) write `temp-<processId>.rdb`; the n-th BGSAVE, like a forked child with its
- *   own pid, writes `temp-<processId + n>.rdb`.
+ *   own pid, writes `temp-<processId + n>.rdb`; the n-th AOF rewrite writes
+ *   `appendonlydir/temp-rewriteaof-bg-<processId + n>.aof`, and the base made at a fresh start
+ *   `appendonlydir/temp-rewriteaof-<processId>.aof`.
  */
 import type { FileSystem } from '../fs/file-system.ts';
 import type { BackgroundScheduler } from './background-scheduler.ts';

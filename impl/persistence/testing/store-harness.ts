@@ -60,7 +60,7 @@ export interface Harness {
   run(...argv: string[]): Promise<Shown>;
   /** Grants one background slice and waits for its effects. */
   step(): Promise<boolean>;
-  /** Grants slices until no background job runs. */
+  /** Grants slices until no background job (BGSAVE or AOF rewrite) runs. */
   finish(): Promise<number>;
 }
 
@@ -112,7 +112,7 @@ export async function openHarness(options: { fs?: CrashFileSystem; config?: Part
     finish: async () => {
       let slices = 0;
       await settle();
-      while (store.info().rdbBgsaveInProgress) {
+      while (store.info().rdbBgsaveInProgress || store.info().aofRewriteInProgress) {
         assert.ok(await step(), 'a running job waits for a slice');
         slices += 1;
         assert.ok(slices < 100_000, 'the job finishes');
