@@ -31,7 +31,7 @@ export { notAllowedInTransactionError } from './persistence/store-commands.ts';
 export type { BackgroundScheduler } from './persistence/background-scheduler.ts';
 export { ManualScheduler } from './persistence/manual-scheduler.ts';
 export { immediateScheduler, systemClock, systemRandom } from './persistence/host-runtime.ts';
-export type { FileHandle, FileStat, FileSystem, OpenMode } from './fs/file-system.ts';
+export type { FileHandle, FileStat, FileSystem, FsOperationName, OpenMode } from './fs/file-system.ts';
 export { FsError, type FsErrorCode, isFsError } from './fs/fs-error.ts';
 export { NodeFileSystem } from './fs/node-file-system.ts';
 export { CrashFileSystem } from './fs/crash-file-system.ts';

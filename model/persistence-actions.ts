@@ -17,7 +17,7 @@ import {
   bindingUpdated,
   bindingValuesAfterCrash,
 } from './file-binding.ts';
-import { isAofLogging, isEverysecFsyncDue, postponeLimitMs } from './persistence-guards.ts';
+import { isAofLogging, isEverysecFsyncDue, postponeLimitMs, secondsSince } from './persistence-guards.ts';
 import type {
   AofState,
   AofView,
@@ -144,17 +144,22 @@ export function endEventLoopTurn(context: PersistenceContext): PersistenceContex
   const acked = { ackedLength: context.history.length };
   if (!isAofLogging(context)) return { ...context, ...acked };
   if (aof.bufferedLength === aof.writtenLength) {
+    // always: only an unsynced tail is fsynced (and only then does aof_last_fsync move).
+    const unsynced = aof.writtenLength > aof.durableLength;
     const synced: AofState =
-      config.appendfsync === 'always' ? { ...aof, durableLength: aof.writtenLength, lastFsyncMs: nowMs } : aof;
+      config.appendfsync === 'always' && unsynced ? { ...aof, durableLength: aof.writtenLength, lastFsyncMs: nowMs } : aof;
+    // An empty buffer reaches the fsync step only with no background fsync pending (facts §3.4):
+    // then nothing, not even aof_last_fsync, changes.
+    if (aof.backgroundFsync !== null) return withAof({ ...context, ...acked }, synced);
     return withAof({ ...context, ...acked }, maybeStartBackgroundFsync(context, synced));
   }
   if (config.appendfsync === 'everysec' && aof.backgroundFsync !== null) {
     const since = aof.postponedSinceMs ?? nowMs;
-    if (nowMs - since < postponeLimitMs) {
+    if (secondsSince(since, nowMs) * 1_000 < postponeLimitMs) {
       return withAof({ ...context, ...acked }, { postponedSinceMs: since, lastPostponeDecisionMs: nowMs });
     }
   }
-  const forced = aof.postponedSinceMs !== null && nowMs - aof.postponedSinceMs >= postponeLimitMs;
+  const forced = aof.postponedSinceMs !== null && secondsSince(aof.postponedSinceMs, nowMs) * 1_000 >= postponeLimitMs;
   let written: AofState = {
     ...aof,
     writtenLength: aof.bufferedLength,
@@ -330,11 +335,12 @@ export function completeRewrite(context: PersistenceContext): PersistenceContext
   return { ...context, rewrite: { scheduled: false, lastStatus: 'ok', forkLength: null } };
 }
 
-/** CONFIG SET appendonly yes: wait for a rewrite to write the first base. */
+/** CONFIG SET appendonly yes: wait for a rewrite to write the first base (startAppendOnly also sets aof_last_fsync to now). */
 export function enableAof(context: PersistenceContext): PersistenceContext {
   const aof: AofState = {
     ...context.aof,
     ...idleHorizons(context),
+    lastFsyncMs: context.nowMs,
     mode: 'waitRewrite',
     lastWriteStatus: 'ok',
     lastFsyncStatus: 'ok',
@@ -391,8 +397,9 @@ export function restartFrom(context: PersistenceContext, outcome: RestartOutcome
   let nextViewId = before.nextViewId;
   if (before.config.appendonly) {
     const observed = observedView(before.aofManifest, kind, outcome);
-    const durableBefore = observed === null ? 0 : observed.durableLength;
-    const durableLength = kind === 'power' ? history.length : Math.min(history.length, durableBefore);
+    // Start-up fdatasyncs the live incr it loaded (durakv; Redis 7.0 does not, so after a process
+    // crash its page-cache tail would stay unsynced until a new write): what loaded is durable.
+    const durableLength = history.length;
     const live: AofView = { id: nextViewId, log: history, writtenLength: history.length, durableLength, poisonedFromLength: null };
     // With no AOF at all, start-up writes an empty base and incr and commits their manifest.
     aofManifest = observed === null

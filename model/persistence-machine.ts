@@ -550,6 +550,7 @@ export const persistenceMachine = setup({
       id: 'crashed',
       description: 'The process is gone. The disk holds what the crash kind let survive.',
       on: {
+        TICK: { actions: 'advanceClock', description: 'Time passes while the server is down: the restart happens later.' },
         RESTART: [
           {
             guard: 'isAllowedLoad',

@@ -1,19 +1,22 @@
 /**
  * The durakv command line. Subcommands:
+ * - `check`: the main job, crash-testing the implementation against the model
+ *   (conformance/check-job/check-command.ts; `npm start`).
  * - `guarantees`: print what each persistence setting guarantees, derived from the model.
  * - `inspect`: print the dataset in an RDB file (impl/cli/inspect-command.ts).
  * - `write`: write an RDB file from dataset JSON (impl/cli/write-command.ts).
- * A later issue adds `check` (the conformance suite).
  *
  * This is the process layer: it alone reads the clock, the pid, the working directory and the
  * real disk, and hands them to the impl/cli commands as a CliContext.
  */
 import { inspectHelp, inspectUsage, runInspect, runWrite, writeHelp, writeUsage, type CliContext } from '../impl/cli/index.ts';
 import { NodeFileSystem } from '../impl/fs/node-file-system.ts';
+import { checkSummary, checkUsage, runCheckCommand } from '../conformance/check-job/check-command.ts';
 import { defaultExploration, exploreGuarantees } from '../model/index.ts';
 import { renderGuaranteeSummary, renderGuaranteesMarkdown } from './guarantees-markdown.ts';
 
 const commandLines: readonly (readonly [string, string])[] = [
+  [checkUsage, checkSummary],
   ['guarantees [--markdown]', 'what each appendonly/appendfsync setting guarantees on a crash (from the model)'],
   [inspectUsage, inspectHelp],
   [writeUsage, writeHelp],
@@ -35,6 +38,13 @@ function processContext(): CliContext {
 export async function runCli(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'check':
+      return runCheckCommand(rest, {
+        stdout: { write: (text: string) => process.stdout.write(text) },
+        stderr: { write: (text: string) => process.stderr.write(text) },
+        stderrIsTTY: process.stderr.isTTY === true,
+        clockMs: () => performance.now(),
+      });
     case 'guarantees': {
       const rows = exploreGuarantees(defaultExploration);
       console.log(rest.includes('--markdown') ? renderGuaranteesMarkdown(rows) : renderGuaranteeSummary(rows));

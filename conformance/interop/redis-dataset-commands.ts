@@ -6,7 +6,8 @@
  * HGETALL / SMEMBERS / ZRANGE 0 -1 WITHSCORES, and PEXPIRETIME (Redis 7.0+: the absolute expiry
  * in Unix ms, exact where PTTL would be relative to the moment of the call). No DEBUG commands.
  * Loading: SELECT, then SET / RPUSH / HSET / SADD / ZADD, then PEXPIREAT for keys with an
- * expiry; long collections go in batches of `batchSize` elements per command.
+ * expiry; long collections go in batches of `batchSize` elements per command. The same command
+ * list (`datasetLoadCommands`) drives a durakv Store, so both sides can be built alike.
  *
  * Invariants:
  * - Binary-safe: keys and values travel as RESP bulk strings.
@@ -81,39 +82,51 @@ export async function readDatasetFromRedis(client: RespClient): Promise<Map<numb
   return databases;
 }
 
-async function inBatches(client: RespClient, command: string, key: ByteString, args: readonly ByteString[], perElement: number): Promise<void> {
+function* inBatches(command: string, key: ByteString, args: readonly ByteString[], perElement: number): Generator<ByteString[]> {
   const step = batchSize * perElement;
-  for (let start = 0; start < args.length; start += step) await client.call(command, key, ...args.slice(start, start + step));
+  for (let start = 0; start < args.length; start += step) yield [command, key, ...args.slice(start, start + step)];
 }
 
-async function loadEntry(client: RespClient, key: ByteString, entry: KeyEntry): Promise<void> {
+function* entryCommands(key: ByteString, entry: KeyEntry): Generator<ByteString[]> {
   const value = entry.value;
   switch (value.type) {
     case 'string':
-      await client.call('SET', key, value.value);
+      yield ['SET', key, value.value];
       break;
     case 'list':
-      await inBatches(client, 'RPUSH', key, value.items, 1);
+      yield* inBatches('RPUSH', key, value.items, 1);
       break;
     case 'hash':
-      await inBatches(client, 'HSET', key, [...value.fields].flat(), 2);
+      yield* inBatches('HSET', key, [...value.fields].flat(), 2);
       break;
     case 'set':
-      await inBatches(client, 'SADD', key, [...value.members], 1);
+      yield* inBatches('SADD', key, [...value.members], 1);
       break;
     case 'zset':
-      await inBatches(client, 'ZADD', key, [...value.scores].flatMap(([member, score]) => [scoreArgument(score), member]), 2);
+      yield* inBatches('ZADD', key, [...value.scores].flatMap(([member, score]) => [scoreArgument(score), member]), 2);
       break;
   }
-  if (entry.expireAtMs !== null) assert.equal(await client.integer('PEXPIREAT', key, String(entry.expireAtMs)), 1, 'PEXPIREAT set the expiry');
+  if (entry.expireAtMs !== null) yield ['PEXPIREAT', key, String(entry.expireAtMs)];
+}
+
+/**
+ * The commands that build `databases` from nothing, in order: per database (ascending) SELECT,
+ * then per key its type's command(s) and PEXPIREAT; ends with SELECT 0. Any Redis-compatible
+ * command sink (a RespClient, a durakv Store) can run them.
+ */
+export function* datasetLoadCommands(databases: ReadonlyMap<number, DatabaseContents>): Generator<ByteString[]> {
+  for (const [db, contents] of [...databases].sort(([left], [right]) => left - right)) {
+    yield ['SELECT', String(db)];
+    for (const [key, entry] of contents) yield* entryCommands(key, entry);
+  }
+  yield ['SELECT', '0'];
 }
 
 export async function loadDatasetIntoRedis(client: RespClient, databases: ReadonlyMap<number, DatabaseContents>): Promise<void> {
-  for (const [db, contents] of [...databases].sort(([left], [right]) => left - right)) {
-    await client.call('SELECT', String(db));
-    for (const [key, entry] of contents) await loadEntry(client, key, entry);
+  for (const argv of datasetLoadCommands(databases)) {
+    const reply = await client.call(...argv);
+    if (argv[0] === 'PEXPIREAT') assert.equal(reply, 1, 'PEXPIREAT set the expiry');
   }
-  await client.call('SELECT', '0');
 }
 
 /** OBJECT ENCODING of every key, as "db key" → encoding. */

@@ -2,7 +2,8 @@
  * Starts and stops a real redis-server for a test: on 127.0.0.1, a port found free by binding
  * port 0, `--dir <dir> --dbfilename dump.rdb --save '' --appendonly no --daemonize no`, so it
  * loads <dir>/dump.rdb if present and never saves on its own (nor on SIGTERM, having no save
- * points).
+ * points). `extraArgs` come after those and override them (redis-server keeps the last value
+ * of a directive): `--appendonly yes` makes it load and keep <dir>/appendonlydir instead.
  *
  * Invariants:
  * - `startRedisServer` resolves only once the server answers PING with PONG (it has finished
@@ -31,6 +32,8 @@ export interface RedisServer {
 
 export interface RedisServerOptions {
   readonly dir: string;
+  /** More `--name value` arguments, after (and so overriding) the defaults above. */
+  readonly extraArgs?: readonly string[];
   readonly startTimeoutMs?: number;
   readonly stopGraceMs?: number;
 }
@@ -100,7 +103,7 @@ async function pingUntilReady(port: number, child: ChildProcess, deadline: numbe
 
 async function startOnce(options: RedisServerOptions): Promise<RedisServer | 'port-in-use'> {
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', options.dir, '--dbfilename', 'dump.rdb', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', options.dir, '--dbfilename', 'dump.rdb', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', '', ...(options.extraArgs ?? [])];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -138,8 +141,8 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
 }
 
 /** Runs `body` with a server on `dir`, stopping it afterwards whatever happens. */
-export async function withRedisServer<T>(dir: string, body: (server: RedisServer) => Promise<T>): Promise<T> {
-  const server = await startRedisServer({ dir });
+export async function withRedisServer<T>(dir: string, body: (server: RedisServer) => Promise<T>, extraArgs: readonly string[] = []): Promise<T> {
+  const server = await startRedisServer({ dir, extraArgs });
   try {
     return await body(server);
   } finally {

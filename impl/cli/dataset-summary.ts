@@ -1,5 +1,5 @@
 /**
- * The human summary `durakv inspect` prints: a header line about the file, then per database a
+ * The human summary `durakv inspect` prints: a header line about the file (RDB or AOF), then per database a
  * table of key, type, size and TTL, keys in byte order.
  *
  * Invariants:
@@ -13,7 +13,7 @@
 import { byteKeyText } from '../dataset-json/byte-string-json.ts';
 import { rdbLengthNote } from './rdb-file-notes.ts';
 import type { RdbFileContents } from './read-rdb-file.ts';
-import { compareBytes, type KeyEntry, type RedisValue } from '../values/redis-value.ts';
+import { compareBytes, type DatabaseContents, type KeyEntry, type RedisValue } from '../values/redis-value.ts';
 
 const maxKeyColumn = 48;
 
@@ -65,7 +65,8 @@ export function ttlText(expireAtMs: number | null, nowMs: number): string {
   return `${durationText(expireAtMs - nowMs)} (at ${instantText(expireAtMs)})`;
 }
 
-function headerLine(shown: string, contents: RdbFileContents): string {
+/** The header line for an RDB file: version, size, checksum, redis-ver, ctime. */
+export function rdbHeaderLine(shown: string, contents: RdbFileContents): string {
   const parts = [`RDB version ${contents.version}`, `${contents.fileBytes} bytes`, `checksum ${contents.checksum}`];
   const redisVersion = contents.aux.get('redis-ver');
   if (redisVersion !== undefined) parts.push(`redis-ver ${redisVersion}`);
@@ -82,10 +83,10 @@ function widest(texts: Iterable<string>, atLeast: number): number {
   return width;
 }
 
-/** The summary in pieces (the header, then one per database, then the total), for streaming. */
-export function* datasetSummaryChunks(shown: string, contents: RdbFileContents, nowMs: number): Generator<string> {
-  yield `${headerLine(shown, contents)}\n`;
-  const dbs = [...contents.databases].filter(([, keys]) => keys.size > 0).sort(([left], [right]) => left - right);
+/** The summary in pieces (the header line, then one per database, then the total), for streaming. */
+export function* datasetSummaryChunks(header: string, databases: ReadonlyMap<number, DatabaseContents>, nowMs: number): Generator<string> {
+  yield `${header}\n`;
+  const dbs = [...databases].filter(([, keys]) => keys.size > 0).sort(([left], [right]) => left - right);
   let total = 0;
   for (const [db, keys] of dbs) {
     const sorted = [...keys.keys()].sort(compareBytes);
@@ -107,5 +108,5 @@ export function* datasetSummaryChunks(shown: string, contents: RdbFileContents, 
 }
 
 export function renderDatasetSummary(shown: string, contents: RdbFileContents, nowMs: number): string {
-  return [...datasetSummaryChunks(shown, contents, nowMs)].join('');
+  return [...datasetSummaryChunks(rdbHeaderLine(shown, contents), contents.databases, nowMs)].join('');
 }

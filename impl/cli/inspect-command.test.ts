@@ -165,9 +165,9 @@ describe('inspect refuses a damaged file and leaves it byte-identical', () => {
 });
 
 describe('inspect refuses what is not an RDB file', () => {
-  it('a directory (where an AOF directory will be read later): exit 1, "not an RDB file"', async () => {
+  it('a directory with no manifest in it: exit 1, "not an AOF directory"', async () => {
     expect(await inspect('.')).toBe(1);
-    expect(cli.stderr()).toBe('durakv inspect: .: not an RDB file: it is a directory (reading an AOF directory is not supported yet)\n');
+    expect(cli.stderr()).toBe('durakv inspect: .: not an AOF directory: it holds no manifest (*.manifest)\n');
   });
 
   it("a file starting with '*' (an AOF): exit 1, \"not an RDB file\"", async () => {

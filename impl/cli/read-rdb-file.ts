@@ -10,7 +10,7 @@
  *   early as truncated; every decode failure is the decoder's RdbDecodeError, named with the
  *   path as the user gave it.
  * - A directory, or a file that starts like an AOF (RESP '*'), is a CliInputError "not an RDB
- *   file": the place where reading an AOF directory will plug in.
+ *   file" (inspect-command.ts sends AOF directories and manifests to read-aof-directory.ts).
  */
 import assert from 'node:assert/strict';
 import { RdbDatasetCollector } from '../encoding/rdb-dataset.ts';
@@ -41,7 +41,7 @@ const respArrayByte = 0x2a; // '*': how every AOF command starts
 export async function readRdbFile(fs: FileSystem, path: PathArgument, chunkBytes = defaultChunkBytes): Promise<RdbFileContents> {
   assert.ok(Number.isSafeInteger(chunkBytes) && chunkBytes > 0, 'a positive chunk size');
   if ((await fs.stat(path.absolute)).isDirectory) {
-    throw new CliInputError(path.shown, 'not an RDB file: it is a directory (reading an AOF directory is not supported yet)');
+    throw new CliInputError(path.shown, 'not an RDB file: it is a directory');
   }
   const handle = await fs.open(path.absolute, 'read');
   try {
@@ -52,7 +52,7 @@ export async function readRdbFile(fs: FileSystem, path: PathArgument, chunkBytes
       const chunk = await handle.read(offset, chunkBytes);
       if (chunk.length === 0) break;
       if (offset === 0 && chunk[0] === respArrayByte) {
-        throw new CliInputError(path.shown, "not an RDB file: it starts with '*' like an AOF (reading AOF files is not supported yet)");
+        throw new CliInputError(path.shown, "not an RDB file: it starts with '*' like an AOF (inspect reads a multi-part AOF through its appendonlydir or manifest)");
       }
       offset += chunk.length;
       collected.add(decoder.push(chunk));

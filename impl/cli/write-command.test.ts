@@ -133,6 +133,6 @@ describe('write refuses bad input and leaves the target as it was, with no temp 
     ['no path', ['--from', 'a.json'], 'expected <path>, got 0 arguments'],
   ])('%s: exit 2 with the usage line', async (_name, args, message) => {
     expect(await write(...args)).toBe(2);
-    expect(cli.stderr()).toBe(`durakv write: ${message}\nusage: durakv write <path> --from <dataset.json> [--no-compression]\n`);
+    expect(cli.stderr()).toBe(`durakv write: ${message}\nusage: durakv write <path> --from <dataset.json> [--format rdb|aof|aof-resp-base] [--no-compression]\n`);
   });
 });

@@ -165,4 +165,42 @@ describe('AofDecoder properties', () => {
       propertyParameters('AOF decoder chunking on arbitrary bytes', 1500),
     );
   });
+
+  it('commands in Redis\'s spelling and in every other spelling the loader reads decode the same whole (one-pass fast path) as byte by byte (general path) (property)', () => {
+    // How a '*'/'$' line's number is spelled: canonical, or as strtol also reads it, or malformed.
+    const numberLine = (value: number) =>
+      fc.constantFrom(`${value}\r\n`, `0${value}\r\n`, ` ${value}\r\n`, `+${value}\r\n`, `${value}\n`, `${value}x\r\n`, `${String(value).padStart(11, '0')}\r\n`, `-${value}\r\n`, `${value}\r`, '\r\n');
+    const spelledCommand = fc.array(byteString(12), { minLength: 1, maxLength: 4 }).chain((argv) =>
+      fc
+        .tuple(
+          fc.oneof({ weight: 3, arbitrary: fc.constant(`${argv.length}\r\n`) }, { weight: 1, arbitrary: numberLine(argv.length) }),
+          fc.tuple(
+            ...argv.map((arg) =>
+              fc
+                .tuple(fc.oneof({ weight: 3, arbitrary: fc.constant(`${arg.length}\r\n`) }, { weight: 1, arbitrary: numberLine(arg.length) }), fc.constantFrom('\r\n', '\r\n', 'xy', '\n\r'))
+                .map(([line, after]) => `$${line}${arg}${after}`),
+            ),
+          ),
+        )
+        .map(([argcLine, args]) => `*${argcLine}${args.join('')}`),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(spelledCommand, fc.constantFrom('*1\r\n$5\r\nMULTI\r\n', '*1\r\n$4\r\nEXEC\r\n', '#TS:1\r\n')), { maxLength: 6 }), fc.boolean(), (texts, strictCrlf) => {
+        const stream = Buffer.from(texts.join(''), 'latin1');
+        const whole = outcomeOf(stream, [stream.length], { strictCrlf });
+        const byteByByte = outcomeOf(stream, [1], { strictCrlf });
+        if ('error' in whole) {
+          expect('error' in byteByByte && [byteByByte.error.kind, byteByByte.error.offset, byteByByte.error.reason, byteByByte.error.validUpTo]).toEqual([
+            whole.error.kind,
+            whole.error.offset,
+            whole.error.reason,
+            whole.error.validUpTo,
+          ]);
+        } else {
+          expect(byteByByte).toEqual(whole);
+        }
+      }),
+      propertyParameters('AOF decoder fast and general paths', 1500),
+    );
+  });
 });

@@ -29,6 +29,13 @@
  *   EXEC); a MULTI still open at end() is rolled back: its commands are never applied.
  * - Memory is one pending argument plus one chunk: a declared length is never allocated up front,
  *   argc above 2^31-1 or an argument above `maxArgBytes` is refused as corrupt before buffering.
+ * - Speed: a command that is whole in the buffer and canonical ('*' and '$' lines of at most
+ *   `fastLineDigitsMax` digits + "\r\n", each argument followed by "\r\n": what Redis writes) is
+ *   decoded in one pass (`fastCommand`); anything else (a command cut by the chunk end, or any
+ *   other spelling) goes through the general line-by-line path, which alone decides errors, so
+ *   the items and errors do not depend on which path ran. A command gets at most one fast try
+ *   per push: one cut by the chunk end is finished by the general path. The fast path hands out
+ *   the previous command's name string again when the bytes spell it (equal strings either way).
  * - strictCrlf additionally refuses what redis-check-aof refuses: the 2 bytes after each argument
  *   must be "\r\n", '*'/'$' lines must be exactly digits + "\r\n" within 127 bytes, MULTI inside
  *   MULTI and EXEC outside MULTI are errors. (redis-check-aof also tolerates strtol's leading
@@ -104,6 +111,12 @@ function describeByte(byte: number): string {
 }
 
 const saturation = 1e18;
+/** The fast path reads '*'/'$' lines of 1..10 digits (argc ≤ 2^31-1 and lengths ≤ 2^29 fit). */
+const fastLineDigitsMax = 10;
+/** argv arrays up to this argc are allocated at their size (never a declared size above it). */
+const preallocatedArgcMax = 16;
+/** The longest command name the decoder remembers to hand out again (see `nameAt`). */
+const rememberedNameBytesMax = 32;
 
 /** C strtol/atoi on bytes [from, to): value (saturating far above every cap), end = endptr. */
 function parseCLong(bytes: Uint8Array, from: number, to: number): { value: number; end: number } {
@@ -169,6 +182,8 @@ export class AofDecoder {
   private redisValidBeforeMulti = 0;
   private bytesSeen = 0;
   private finished = false;
+  /** The last command name the fast path decoded (at most rememberedNameBytesMax bytes). */
+  private lastName = '';
 
   constructor(options: AofDecoderOptions) {
     const startOffset = options.startOffset ?? 0;
@@ -266,7 +281,8 @@ export class AofDecoder {
         if (this.argv.length === 1) this.checkNesting(arg);
         if (this.argv.length < this.argc) this.phase = 'arg-line';
         else {
-          this.finishCommand(absolute(at), items);
+          this.finishCommand(this.argv, absolute(at), items);
+          this.argv = [];
           this.phase = 'record';
         }
         continue;
@@ -293,6 +309,11 @@ export class AofDecoder {
         continue;
       }
       if (first !== star) throw this.corrupt(absolute(at), `expected '*' or '#' starting a record, found ${describeByte(first)}`);
+      const fastEnd = this.fastCommand(bytes, text, at, end, this.base - view.start, items);
+      if (fastEnd >= 0) {
+        at = fastEnd;
+        continue;
+      }
       const lineEnd = this.lineEnd(bytes, at, end, this.numberLineBytesMax);
       if (lineEnd < 0) return at;
       this.recordOffset = absolute(at);
@@ -301,6 +322,66 @@ export class AofDecoder {
       this.phase = 'arg-line';
       at = lineEnd;
     }
+  }
+
+  /**
+   * The canonical command starting at `at` (on '*'), whole before `end`: decoded, its item
+   * pushed, and the index after it returned; or -1, having changed nothing, when it is not whole
+   * or not canonical, or its argc or a length is out of bounds (the general path then reports).
+   * `delta` turns an index into an absolute offset.
+   */
+  private fastCommand(bytes: Uint8Array, text: Buffer, at: number, end: number, delta: number, items: AofItem[]): number {
+    let index = at + 1;
+    let argc = 0;
+    let digitsEnd = Math.min(end, index + fastLineDigitsMax);
+    let byte = 0;
+    for (; index < digitsEnd; index += 1) {
+      byte = bytes[index]!;
+      if (byte < 0x30 || byte > 0x39) break;
+      argc = argc * 10 + (byte - 0x30);
+    }
+    if (index === at + 1 || index + 1 >= end || bytes[index] !== carriageReturn || bytes[index + 1] !== newline) return -1;
+    if (argc < 1 || argc > aofArgcMax) return -1;
+    index += 2;
+    const argv: ByteString[] = argc <= preallocatedArgcMax ? new Array<ByteString>(argc) : [];
+    for (let arg = 0; arg < argc; arg += 1) {
+      if (index >= end || bytes[index] !== dollar) return -1;
+      index += 1;
+      const digitsStart = index;
+      digitsEnd = Math.min(end, index + fastLineDigitsMax);
+      let length = 0;
+      for (; index < digitsEnd; index += 1) {
+        byte = bytes[index]!;
+        if (byte < 0x30 || byte > 0x39) break;
+        length = length * 10 + (byte - 0x30);
+      }
+      if (index === digitsStart || length > this.maxArgBytes) return -1;
+      const dataStart = index + 2;
+      const dataEnd = dataStart + length;
+      if (dataEnd + 2 > end || bytes[index] !== carriageReturn || bytes[index + 1] !== newline) return -1;
+      if (bytes[dataEnd] !== carriageReturn || bytes[dataEnd + 1] !== newline) return -1;
+      argv[arg] = length === 0 ? '' : arg === 0 ? this.nameAt(text, dataStart, dataEnd) : text.toString('latin1', dataStart, dataEnd);
+      index = dataEnd + 2;
+    }
+    this.recordOffset = at + delta;
+    this.argc = argc;
+    this.checkNesting(argv[0]!);
+    this.finishCommand(argv, index + delta, items);
+    return index;
+  }
+
+  /** The string of bytes [start, end): the last name when they spell it again (a run of SETs decodes "SET" once). */
+  private nameAt(text: Buffer, start: number, end: number): ByteString {
+    const last = this.lastName;
+    const length = end - start;
+    if (length === last.length) {
+      let index = 0;
+      while (index < length && text[start + index] === last.charCodeAt(index)) index += 1;
+      if (index === length) return last;
+    }
+    const name = text.toString('latin1', start, end);
+    if (length <= rememberedNameBytesMax) this.lastName = name;
+    return name;
   }
 
   private parseArgc(bytes: Uint8Array, at: number, lineEnd: number): number {
@@ -360,10 +441,10 @@ export class AofDecoder {
     if (!this.inMulti && isCommandName(name, 'exec')) throw this.corrupt(this.recordOffset, 'Unexpected EXEC (EXEC without MULTI)');
   }
 
-  private finishCommand(endOffset: number, items: AofItem[]): void {
-    assert.equal(this.argv.length, this.argc, 'a command has all its arguments');
-    const name = this.argv[0]!;
-    items.push({ kind: 'command', argv: this.argv, offset: this.recordOffset, endOffset });
+  private finishCommand(argv: ByteString[], endOffset: number, items: AofItem[]): void {
+    if (argv.length !== this.argc) assert.fail('a command has all its arguments');
+    const name = argv[0]!;
+    items.push({ kind: 'command', argv, offset: this.recordOffset, endOffset });
     // Redis remembers valid_before_multi at every MULTI it reads, nested ones included.
     if (isCommandName(name, 'multi')) {
       this.redisValidBeforeMulti = this.redisValidUpTo;
@@ -373,6 +454,5 @@ export class AofDecoder {
     }
     this.redisValidUpTo = endOffset;
     if (!this.inMulti) this.validUpTo = endOffset;
-    this.argv = [];
   }
 }

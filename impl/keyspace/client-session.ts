@@ -11,9 +11,14 @@
  *   reads a fresh clock for the base time of EXPIRE and SET EX; the two agree unless the clock
  *   moves during one call.)
  * - Effects of one call are wrapped in MULTI ... EXEC when there are two or more (effects.ts);
- *   rejected, queued and control commands (MULTI, DISCARD) propagate nothing.
+ *   rejected, queued and control commands (MULTI, DISCARD) propagate nothing. A session made
+ *   with `propagate: false` (the AOF loader's fake client: Redis runs loaded commands without
+ *   call(), so nothing propagates) reports no effects for any call and builds none.
  * - Commands are looked up in the environment's host commands first, then in the keyspace's
- *   table, both for direct calls and inside MULTI/EXEC.
+ *   table, both for direct calls and inside MULTI/EXEC. A caller that looked the name up already
+ *   (to check something first) passes the spec to `executeLookedUp` instead of looking it up twice.
+ *   The tables never change, so the session remembers the last spelling it found (a command
+ *   name, so never a long string) and its spec.
  * - `reject` is Redis's rejectCommand for checks the host makes before a command runs (MISCONF,
  *   commands not allowed in a transaction): the error reply, and inside MULTI the transaction is
  *   flagged so EXEC aborts; a rejected EXEC discards the transaction and answers
@@ -45,13 +50,23 @@ export interface CommandResult {
 
 const noEffects: readonly Effect[] = [];
 
+export interface ClientSessionOptions {
+  /** False: the session's commands propagate nothing (Redis's AOF-loading fake client). Default true. */
+  readonly propagate?: boolean;
+}
+
 export class ClientSession {
   readonly #environment: CommandEnvironment;
+  readonly #propagate: boolean;
   #db = 0;
   #transaction: TransactionQueue | null = null;
+  /** The last name `lookup` found, as spelled, and its spec. */
+  #foundName: ByteString | null = null;
+  #foundSpec: CommandSpec | undefined = undefined;
 
-  constructor(environment: CommandEnvironment) {
+  constructor(environment: CommandEnvironment, options: ClientSessionOptions = {}) {
     this.#environment = environment;
+    this.#propagate = options.propagate ?? true;
   }
 
   get db(): number {
@@ -69,7 +84,12 @@ export class ClientSession {
 
   execute(argv: readonly ByteString[]): CommandResult {
     assert.ok(argv.length > 0, 'a command has a name');
-    const spec = this.lookup(argv[0] ?? '');
+    return this.executeLookedUp(argv, this.lookup(argv[0] ?? ''));
+  }
+
+  /** execute(argv) when the caller has `spec` = lookup(argv[0]) in hand. */
+  executeLookedUp(argv: readonly ByteString[], spec: CommandSpec | undefined): CommandResult {
+    assert.ok(argv.length > 0, 'a command has a name');
     if (spec === undefined) return this.#reject(unknownCommandError(argv));
     if (!arityAccepts(spec, argv.length)) return this.#reject(arityError(spec.name));
     if (this.#transaction !== null && !isTransactionControl(spec.name)) {
@@ -79,15 +99,23 @@ export class ClientSession {
     if (spec.name === 'multi') return this.#multi();
     if (spec.name === 'discard') return this.#discard();
     if (spec.name === 'exec') return this.#exec();
-    const effects: Effect[] = [];
+    const effects: Effect[] | null = this.#propagate ? [] : null;
     const outcome = callCommand(this.#environment, spec, argv, this.#db, this.#environment.keyspace.now(), effects);
     this.#db = outcome.db;
-    return { reply: outcome.reply, effects: wrapInTransaction(effects) };
+    if (effects === null) return { reply: outcome.reply, effects: noEffects };
+    return { reply: outcome.reply, effects: effects.length < 2 ? effects : wrapInTransaction(effects) };
   }
 
   /** The spec `name` runs: a host command, else the keyspace's, else undefined. */
   lookup(name: ByteString): CommandSpec | undefined {
-    return this.#environment.hostCommands?.get(asciiLower(name)) ?? lookupCommand(name);
+    if (name === this.#foundName) return this.#foundSpec;
+    const lower = asciiLower(name);
+    const spec = this.#environment.hostCommands?.get(lower) ?? lookupCommand(lower);
+    if (spec !== undefined) {
+      this.#foundName = name;
+      this.#foundSpec = spec;
+    }
+    return spec;
   }
 
   /** Refuses argv without running or queueing it (Redis's rejectCommand); see the header. */
@@ -123,12 +151,12 @@ export class ClientSession {
     this.#transaction = null;
     if (transaction.aborted) return { reply: errorReply(execAbortError), effects: noEffects };
     const nowMs = this.#environment.keyspace.now();
-    const effects: Effect[] = [];
+    const effects: Effect[] | null = this.#propagate ? [] : null;
     const replies = transaction.commands.map(({ spec, argv }) => {
       const outcome = callCommand(this.#environment, spec, argv, this.#db, nowMs, effects);
       this.#db = outcome.db;
       return outcome.reply;
     });
-    return { reply: arrayReply(replies), effects: wrapInTransaction(effects) };
+    return { reply: arrayReply(replies), effects: effects === null ? noEffects : wrapInTransaction(effects) };
   }
 }

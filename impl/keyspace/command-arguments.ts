@@ -12,8 +12,32 @@ import type { ByteString } from '../values/redis-value.ts';
 import { cString, fail, mustBePositiveError, notFloatError, notIntegerError, rangeError } from './command-errors.ts';
 import { int32Max, int32Min, parseDouble, parseInteger } from './number-parsing.ts';
 
+/** A-Z → a-z, every other byte unchanged; `text` itself when it has no A-Z (the common case: no allocation). */
 export function asciiLower(text: ByteString): ByteString {
-  return text.replace(/[A-Z]/g, (char) => char.toLowerCase());
+  const length = text.length;
+  for (let index = 0; index < length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x41 && code <= 0x5a) return lowerFrom(text, index);
+  }
+  return text;
+}
+
+/** asciiLower of `text`, whose first A-Z is at `first`. */
+function lowerFrom(text: ByteString, first: number): ByteString {
+  const length = text.length;
+  let ascii = true;
+  for (let index = 0; index < length && ascii; index += 1) ascii = text.charCodeAt(index) < 0x80;
+  // Below 0x80 Unicode lower-casing is ASCII's; above it (latin1 À..Þ) it is not, so lower by hand.
+  if (ascii) return text.toLowerCase();
+  let lower = text.slice(0, first);
+  let runStart = first;
+  for (let index = first; index < length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x41 || code > 0x5a) continue;
+    lower += text.slice(runStart, index) + String.fromCharCode(code + 0x20);
+    runStart = index + 1;
+  }
+  return lower + text.slice(runStart);
 }
 
 /** An option argument as strcasecmp sees it: lower-cased, cut at NUL. */

@@ -6,7 +6,8 @@
  * - Effects recorded during the handler (expiry DELs, SPOP's SREMs) are already in `effects`;
  *   the command's own (possibly rewritten) argv is appended after them, in the db the client is
  *   in after the command, iff the command raised dirty and did not prevent propagation, or it
- *   forced propagation (FLUSHDB/FLUSHALL).
+ *   forced propagation (FLUSHDB/FLUSHALL). With `effects` null (a client whose commands
+ *   propagate nothing) none are recorded; the call is otherwise the same.
  * - Exceptions other than ReplyError are bugs and escape unchanged.
  */
 import type { ByteString } from '../values/redis-value.ts';
@@ -28,7 +29,7 @@ export function callCommand(
   argv: readonly ByteString[],
   db: number,
   nowMs: number,
-  effects: Effect[],
+  effects: Effect[] | null,
 ): CallOutcome {
   const context = new CommandContext(environment, db, argv, nowMs, effects);
   const dirtyBefore = environment.keyspace.dirty;
@@ -40,6 +41,7 @@ export function callCommand(
     reply = errorReply(error.replyMessage);
   }
   context.finish();
+  if (effects === null) return { reply, db: context.db };
   const changed = environment.keyspace.dirty > dirtyBefore;
   if ((changed && context.propagation !== 'prevent') || context.propagation === 'force') {
     effects.push(effect(context.db, context.argv));

@@ -20,7 +20,7 @@ export interface Effect {
 }
 
 export function effect(db: number, argv: readonly ByteString[]): Effect {
-  assert.ok(Number.isInteger(db) && db >= 0 && db < databaseCount, `db ${db}`);
+  if (!(Number.isInteger(db) && db >= 0 && db < databaseCount)) assert.fail(`db ${db}`);
   assert.ok(argv.length > 0, 'an effect has a command name');
   return { db, argv };
 }

@@ -70,8 +70,10 @@ function expireGeneric(context: CommandContext, name: string, relative: boolean,
     return integerReply(1);
   }
   context.setExpire(key, Number(when));
-  if (name !== 'pexpireat') context.argv[0] = 'PEXPIREAT';
-  if (relative || seconds) context.argv[2] = when.toString();
+  const rewritten = [...context.argv];
+  if (name !== 'pexpireat') rewritten[0] = 'PEXPIREAT';
+  if (relative || seconds) rewritten[2] = when.toString();
+  context.argv = rewritten;
   return integerReply(1);
 }
 

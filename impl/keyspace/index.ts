@@ -12,7 +12,7 @@ export {
   type ReadonlyRedisValue,
   type StoredEntry,
 } from './keyspace.ts';
-export { ClientSession, type CommandResult } from './client-session.ts';
+export { ClientSession, type ClientSessionOptions, type CommandResult } from './client-session.ts';
 export type { CommandContext, CommandEnvironment } from './command-context.ts';
 export { type Effect, wrapInTransaction } from './effects.ts';
 export { type Reply, arrayReply, bulkReply, encodeReply, errorReply, integerReply, okReply, simpleReply } from './reply.ts';

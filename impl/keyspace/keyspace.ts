@@ -5,9 +5,9 @@
  * Invariants:
  * - A key is expired when it has an expiry and now > expireAtMs (keyIsExpired); at exactly the
  *   deadline it is still alive. While `loading` is set (replaying an AOF or RDB) nothing expires.
- * - Expired keys stay stored until touched (lazy expiry, `expireIfNeeded`) or reached by
- *   `activeExpireCycle`; `size(db)` counts them, as DBSIZE does. Expiry deletions do not count
- *   as dirty changes.
+ * - Expired keys stay stored until touched (lazy expiry: `expireIfNeeded`, or a command's lookup
+ *   doing the same with one map lookup, command-context.ts) or reached by `activeExpireCycle`;
+ *   `size(db)` counts them, as DBSIZE does. Expiry deletions do not count as dirty changes.
  * - Collections are never left empty: command code deletes a key whose collection empties
  *   (CommandContext checks this after every command).
  *
@@ -83,7 +83,8 @@ export function cloneValue(value: ReadonlyRedisValue): RedisValue {
 }
 
 function assertDb(db: number): void {
-  assert.ok(Number.isInteger(db) && db >= 0 && db < databaseCount, `db ${db} out of range`);
+  // Not assert.ok(cond, `...`): that would build the message on every call (this is on every key access).
+  if (!(Number.isInteger(db) && db >= 0 && db < databaseCount)) assert.fail(`db ${db} out of range`);
 }
 
 export class Keyspace {
@@ -105,7 +106,7 @@ export class Keyspace {
 
   now(): number {
     const now = this.#now();
-    assert.ok(Number.isSafeInteger(now), `clock returned ${now}`);
+    if (!Number.isSafeInteger(now)) assert.fail(`clock returned ${now}`);
     return now;
   }
 
@@ -119,7 +120,7 @@ export class Keyspace {
   }
 
   set dirty(value: number) {
-    assert.ok(Number.isSafeInteger(value) && value >= 0, `dirty ${value}`);
+    if (!(Number.isSafeInteger(value) && value >= 0)) assert.fail(`dirty ${value}`);
     this.#dirty = value;
   }
 
@@ -189,7 +190,7 @@ export class Keyspace {
   markSerialized(db: number, key: ByteString, cut: number): void {
     const entry = this.#db(db).get(key);
     assert.ok(entry !== undefined, 'markSerialized needs an existing key');
-    assert.ok(entry.version <= cut, `entry version ${entry.version} is at or below the cut ${cut}`);
+    if (entry.version > cut) assert.fail(`entry version ${entry.version} is at or below the cut ${cut}`);
     assert.ok(cut + 1 <= this.#epoch, 'the cut was opened with openCut');
     entry.version = cut + 1;
   }
@@ -305,7 +306,7 @@ export class Keyspace {
 
   #db(db: number): Map<ByteString, StoredEntry> {
     const database = this.#databases[db];
-    assert.ok(database !== undefined, `db ${db} out of range`);
+    if (database === undefined) assert.fail(`db ${db} out of range`);
     return database;
   }
 
@@ -315,8 +316,10 @@ export class Keyspace {
   }
 
   #trackExpiry(db: number, key: ByteString, expireAtMs: number | null): void {
-    if (expireAtMs === null) this.#expiring[db]?.delete(key);
-    else this.#expiring[db]?.add(key);
+    const expiring = this.#expiring[db];
+    if (expiring === undefined) return;
+    if (expireAtMs !== null) expiring.add(key);
+    else if (expiring.size > 0) expiring.delete(key);
   }
 
   #beforeMutate(db: number, key: ByteString): void {

@@ -36,7 +36,7 @@ export function errorReply(message: string): Reply {
 }
 
 export function integerReply(value: number | bigint): Reply {
-  if (typeof value === 'number') assert.ok(Number.isSafeInteger(value), `integer reply ${value}`);
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) assert.fail(`integer reply ${value}`);
   return { kind: 'integer', value };
 }
 

@@ -32,7 +32,11 @@ interface SetOptions {
   expire: { option: ExpireOption; text: ByteString } | null;
 }
 
-function parseSetOptions(context: CommandContext): SetOptions {
+/** SET k v: no option (shared: the options are only read once parsed). */
+const noSetOptions: Readonly<SetOptions> = { nx: false, xx: false, get: false, keepTtl: false, expire: null };
+
+function parseSetOptions(context: CommandContext): Readonly<SetOptions> {
+  if (context.argc === 3) return noSetOptions;
   const options: SetOptions = { nx: false, xx: false, get: false, keepTtl: false, expire: null };
   for (let index = 3; index < context.argc; index += 1) {
     const option = optionName(context.arg(index));

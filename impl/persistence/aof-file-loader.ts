@@ -9,9 +9,10 @@
  *   them, as a replica does), then the bytes after the RDB are read as RESP commands; any other
  *   file is RESP commands from offset 0. Annotation lines (`#TS:...`) are skipped.
  * - Commands run through one fresh ClientSession over the keyspace's own command table (Redis's
- *   fake client: db 0, MULTI queues until EXEC, replies discarded), with `keyspace.loading`
- *   set by the caller, so nothing expires during the replay. A command name the table does not
- *   know is an AofLoadError 'unknown-command' at the command's offset.
+ *   fake client: db 0, MULTI queues until EXEC, replies discarded, nothing propagated), with
+ *   `keyspace.loading` set by the caller, so nothing expires during the replay. Each name is
+ *   looked up once. A command name the table does not know is an AofLoadError
+ *   'unknown-command' at the command's offset.
  * - The RESP stream may end cleanly ('complete') or inside a command or a MULTI ('truncated',
  *   with `validUpTo` = the end of the last command outside a MULTI): a MULTI still open at the
  *   end was only queued, so nothing of it was applied (rolled back).
@@ -70,7 +71,7 @@ class FileReplay {
 
   constructor(load: AofFileLoad, size: number, firstChunk: Uint8Array) {
     this.#load = load;
-    this.#session = new ClientSession({ keyspace: load.keyspace, random: load.random });
+    this.#session = new ClientSession({ keyspace: load.keyspace, random: load.random }, { propagate: false });
     if (startsWithRdbMagic(firstChunk)) {
       this.#rdb = new RdbDecoder({ fileName: load.path, totalBytes: size, verifyChecksum: load.verifyChecksum, checkDuplicateKeys: false });
     } else {
@@ -151,10 +152,11 @@ class FileReplay {
     for (const item of items) {
       if (item.kind !== 'command') continue;
       const name = item.argv[0] ?? '';
-      if (this.#session.lookup(name) === undefined) {
+      const spec = this.#session.lookup(name);
+      if (spec === undefined) {
         throw new AofLoadError('unknown-command', this.#load.path, item.offset, `Unknown command '${name}' reading the append only file`);
       }
-      this.#session.execute(item.argv);
+      this.#session.executeLookedUp(item.argv, spec);
       this.commandsApplied += 1;
     }
   }

@@ -48,6 +48,7 @@ describe('legacy single-file AOF upgrade', () => {
       'open appendonlydir/appendonly.aof (read)',
       'close appendonlydir/appendonly.aof',
       'open appendonlydir/appendonly.aof.1.incr.aof (create-truncate)',
+      'fsync appendonlydir/appendonly.aof.1.incr.aof',
       'fsyncDirectory appendonlydir',
       'open appendonlydir/temp-appendonly.aof.manifest (create-truncate)',
       'write appendonlydir/temp-appendonly.aof.manifest [0,77)',

@@ -11,7 +11,9 @@
  *   aof-load-truncated yes and the file LAST in the manifest, the file is cut on disk at
  *   `validUpTo` (the end of the last command outside a MULTI), the cut is fsynced, and the load
  *   goes on ('truncated'); with aof-load-truncated no it is an AofLoadError 'truncated'; in any
- *   file but the last, 'truncated-not-last'. Only that cut ever changes a file: a corrupt file,
+ *   file but the last, 'truncated-not-last'. With `tornTail: 'report'` (a read-only reader such
+ *   as `durakv inspect`) the same rules apply but nothing is cut: the report's `truncation` says
+ *   where the cut would be, and the sizes are as if it had been made. Only that cut ever changes a file: a corrupt file,
  *   a truncated file that is not the last, or any file of a refused load is left byte for byte.
  *   (Redis 7.0 cuts a non-last file before refusing, and cuts a torn MULTI after its last
  *   queued command; durakv does neither: see the report in aof-persistence.ts.)
@@ -38,12 +40,16 @@ export interface AofLoad {
   readonly random: () => number;
   readonly loadTruncated: boolean;
   readonly verifyChecksum: boolean;
+  /** A torn tail of the last file (aof-load-truncated yes): 'cut' it on disk, as Redis, or only 'report' it. */
+  readonly tornTail: 'cut' | 'report';
 }
 
 export interface AofTruncation {
   readonly fileName: string;
   readonly fromSize: number;
   readonly toSize: number;
+  /** Whether the file ended inside a MULTI (else inside a command). */
+  readonly openMulti: boolean;
 }
 
 export interface AofLoadReport {
@@ -105,9 +111,9 @@ export async function loadAofFiles(load: AofLoad): Promise<AofLoadReport> {
       if (index !== files.length - 1) {
         throw new AofLoadError('truncated-not-last', path, result.validUpTo, `the truncated file is not the last file (${what})`);
       }
-      await cutFile(load.fileSystem, path, result.validUpTo);
+      if (load.tornTail === 'cut') await cutFile(load.fileSystem, path, result.validUpTo);
       sizes[index] = result.validUpTo;
-      truncation = { fileName: path, fromSize: result.size, toSize: result.validUpTo };
+      truncation = { fileName: path, fromSize: result.size, toSize: result.validUpTo, openMulti: result.openMulti };
     }
   } finally {
     load.keyspace.loading = false;

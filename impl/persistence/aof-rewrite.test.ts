@@ -59,6 +59,7 @@ describe('BGREWRITEAOF with the AOF on', () => {
     expect(operationsSince(h.fs, since)).toEqual([
       'fdatasync appendonlydir/appendonly.aof.1.incr.aof',
       'open appendonlydir/appendonly.aof.2.incr.aof (create-truncate)',
+      'fsync appendonlydir/appendonly.aof.2.incr.aof',
       'fsyncDirectory appendonlydir',
       'open appendonlydir/temp-appendonly.aof.manifest (create-truncate)',
       'write appendonlydir/temp-appendonly.aof.manifest [0,132)',
@@ -117,6 +118,21 @@ describe('BGREWRITEAOF with the AOF on', () => {
     expect(await fileText(h.fs, aofPath('appendonly.aof.2.incr.aof'))).toBe(resp('SELECT', '0') + resp('set', 'after', '2'));
     await h.finish();
     await expectRestartHolds(h);
+  });
+
+  it('everysec: a background fsync still queued for the old incr does not postpone writes to the new one (rotation fsynced the old incr)', async () => {
+    // Found by the conformance suite (random workload 20261614): writes after a rewrite start
+    // waited behind a queued fsync of the detached file, which had nothing left to sync.
+    const h = await openHarness({ config: aofConfig('everysec') });
+    await h.run('set', 'a', '1');
+    h.clock.advance(1_000);
+    await h.store.cron();
+    expect(h.store.info().aofPendingBioFsync).toBe(1);
+    expect(await h.run('bgrewriteaof')).toBe('+Background append only file rewriting started');
+    expect(h.store.info().aofPendingBioFsync).toBe(0);
+    const since = h.fs.operationLog.entries.length;
+    await h.run('set', 'b', '2');
+    expect(operationsSince(h.fs, since).filter((call) => call.startsWith('append '))).toEqual(['append appendonlydir/appendonly.aof.2.incr.aof']);
   });
 
   it('aof-use-rdb-preamble no: a .base.aof of SELECT + rewrite commands (+ PEXPIREAT) that loads back', async () => {

@@ -44,6 +44,7 @@ describe('CONFIG SET appendonly yes', () => {
       'mkdir appendonlydir',
       'fsyncDirectory /data',
       'open appendonlydir/temp-appendonly.aof.incr (create-truncate)',
+      'fsync appendonlydir/temp-appendonly.aof.incr',
       'open appendonlydir/temp-rewriteaof-bg-4001.aof (create-truncate)',
       'append appendonlydir/temp-appendonly.aof.incr',
       'fdatasync appendonlydir/temp-appendonly.aof.incr',

@@ -155,6 +155,10 @@ export class AofWriter {
     this.#live = null;
     this.#selectedDb = -1;
     this.#postponedSinceSeconds = null;
+    // A background fsync still waiting for its slice would only skip the detached file: it is no
+    // fsync in progress, and must not postpone writes to the next live file (found by the
+    // conformance suite, random workload 20261614: writes after a rewrite start waited behind it).
+    if (this.#backgroundFsync !== null && !this.#backgroundFsync.running && this.#backgroundFsync.handle === live?.handle) this.#backgroundFsync = null;
     return live;
   }
 

@@ -65,6 +65,25 @@ describe('SAVE', () => {
   });
 });
 
+describe('SAVE and the AOF', () => {
+  it('the turn of a SAVE writes the postponed AOF bytes after the SAVE has renamed its file, not during it (everysec)', async () => {
+    // Found by the conformance suite (random workload seed 183): the turn's AOF flush used to run
+    // alongside the SAVE's file work; Redis writes aof_buf in beforeSleep, after SAVE returns.
+    const h = await openHarness({ config: { appendonly: true, appendfsync: 'everysec' } });
+    await h.run('set', 'a', '1');
+    h.clock.advance(1_000);
+    await h.store.cron();
+    expect(h.store.info().aofPendingBioFsync).toBe(1);
+    await h.run('set', 'b', '2');
+    await h.step();
+    expect(h.store.info().aofPendingBioFsync).toBe(0);
+    const before = h.fs.operationLog.entries.length;
+    expect(await h.run('save')).toBe('+OK');
+    const operations = h.fs.operationLog.entries.slice(before).filter((entry) => entry.effect !== 'none').map((entry) => `${entry.operation} ${entry.path}`);
+    expect(operations.slice(-3), operations.join('\n')).toEqual([`rename /data/temp-${processId}.rdb -> /data/dump.rdb`, 'fsyncDirectory /data', 'append /data/appendonlydir/appendonly.aof.1.incr.aof']);
+  });
+});
+
 describe('BGSAVE', () => {
   it('replies at once, runs in slices, and writes the dataset of its start (writes between slices ignored)', async () => {
     const h = await openHarness();

@@ -29,7 +29,7 @@ import assert from 'node:assert/strict';
 import { emptyAofManifest } from '../encoding/aof-manifest.ts';
 import { isValidPath, joinPath } from '../fs/fs-path.ts';
 import { activeExpireKeysPerCron } from '../impl-limits.ts';
-import { ClientSession, type CommandEnvironment, Keyspace, type Reply, arityAccepts, asciiLower, errorReply } from '../keyspace/index.ts';
+import { ClientSession, type CommandEnvironment, Keyspace, type Reply, arityAccepts, errorReply } from '../keyspace/index.ts';
 import type { ByteString, DatabaseContents } from '../values/redis-value.ts';
 import { AofLayout } from './aof-layout.ts';
 import { upgradeLegacyAof } from './aof-legacy-upgrade.ts';
@@ -82,6 +82,15 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 type AfterCommand = (reply: Reply) => Promise<Reply>;
 
 const resolved = Promise.resolve();
+
+/** A command's reply, released once its turn's AOF flush is done (rejected if that failed). */
+function afterTurn(turn: Promise<void>, reply: Reply | Promise<Reply>): Promise<Reply> {
+  return Promise.all([reply, turn]).then(firstOfPair);
+}
+
+function firstOfPair([reply]: readonly [Reply, void]): Reply {
+  return reply;
+}
 
 export class Store {
   readonly #directory: string;
@@ -149,6 +158,7 @@ export class Store {
         random: options.random,
         loadTruncated: config.aofLoadTruncated,
         verifyChecksum: config.rdbchecksum,
+        tornTail: 'cut',
       });
       rdbLoad = { source: 'missing', keysLoaded: aofLoad.keysLoaded, keysExpired: 0, bytesRead: 0 };
     } else {
@@ -320,7 +330,9 @@ export class Store {
   #joinTurn(): Promise<void> {
     if (this.#turn !== null) return this.#turn;
     if (!this.#aof.hasLiveFile) return resolved;
-    const turn: Promise<void> = resolved.then(() => {
+    const turn: Promise<void> = resolved.then(async () => {
+      // beforeSleep runs after the turn's commands, a blocking SAVE included: first in line once it ends.
+      if (this.#blocked) await new Promise<void>((resolve) => this.#waiting.unshift(resolve));
       if (this.#turn === turn) this.#turn = null;
       return this.#aof.endOfTurn();
     });
@@ -335,36 +347,38 @@ export class Store {
   #process(client: ClientSession, argv: readonly ByteString[]): Promise<Reply> {
     assert.ok(argv.length > 0, 'a command has a name');
     const turn = this.#joinTurn();
-    const afterTurn = (reply: Reply | Promise<Reply>): Promise<Reply> => Promise.all([reply, turn]).then(([value]) => value);
-    const name = asciiLower(argv[0] ?? '');
-    const spec = client.lookup(name);
+    const spec = client.lookup(argv[0] ?? '');
+    // The lower-case name (the tables are keyed by spec.name); no unknown name is one compared below.
+    const name = spec?.name ?? '';
     if (spec !== undefined && arityAccepts(spec, argv.length)) {
-      const preflight = configPreflight(argv);
-      if (preflight !== undefined) return afterTurn(client.reject(argv, preflight).reply);
-      if (client.inTransaction && name === 'save') return afterTurn(client.reject(argv, notAllowedInTransactionError).reply);
+      // configPreflight answers only CONFIG (argv[0] was found, so it has no NUL to cut at).
+      const preflight = name === 'config' ? configPreflight(argv) : undefined;
+      if (preflight !== undefined) return afterTurn(turn, client.reject(argv, preflight).reply);
+      if (client.inTransaction && name === 'save') return afterTurn(turn, client.reject(argv, notAllowedInTransactionError).reply);
       const queuedWrite = name === 'exec' && client.queuedCommands.some((queued) => queued.write);
       const denied = this.#rdb.writesDenied() ? misconfRdbError : this.#aof.writesDeniedError();
       if (denied !== null && refusedWhileDenied({ name, write: spec.write, queuedWrite })) {
-        return afterTurn(client.reject(argv, denied).reply);
+        return afterTurn(turn, client.reject(argv, denied).reply);
       }
       if (!client.inTransaction && name === 'save') {
-        if (this.#rdb.bgsaveRunning) return afterTurn(this.#rdb.save());
-        return afterTurn(this.#block(() => this.#rdb.save()));
+        if (this.#rdb.bgsaveRunning) return afterTurn(turn, this.#rdb.save());
+        return afterTurn(turn, this.#block(() => this.#rdb.save()));
       }
     }
     this.#inExec = name === 'exec' && client.inTransaction;
     let reply: Reply;
     try {
-      const result = client.execute(argv);
+      const result = client.executeLookedUp(argv, spec);
       reply = result.reply;
       this.#aof.feed(result.effects);
     } finally {
       this.#inExec = false;
     }
     const actions = this.#afterCommand;
-    if (actions.length === 0) return afterTurn(reply);
+    if (actions.length === 0) return afterTurn(turn, reply);
     this.#afterCommand = [];
     return afterTurn(
+      turn,
       this.#block(async () => {
         let final = reply;
         for (const action of actions) final = await action(final);
