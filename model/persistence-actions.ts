@@ -144,8 +144,10 @@ export function endEventLoopTurn(context: PersistenceContext): PersistenceContex
   const acked = { ackedLength: context.history.length };
   if (!isAofLogging(context)) return { ...context, ...acked };
   if (aof.bufferedLength === aof.writtenLength) {
-    // always: only an unsynced tail is fsynced (and only then does aof_last_fsync move).
-    const unsynced = aof.writtenLength > aof.durableLength;
+    // always: only a tail past Redis's last_incr_fsync_offset is fsynced (and only then does
+    // aof_last_fsync move); a queued background fsync has already moved that offset to its target.
+    const fsyncOffset = Math.max(aof.durableLength, aof.backgroundFsync?.targetLength ?? 0);
+    const unsynced = aof.writtenLength > fsyncOffset;
     const synced: AofState =
       config.appendfsync === 'always' && unsynced ? { ...aof, durableLength: aof.writtenLength, lastFsyncMs: nowMs } : aof;
     // An empty buffer reaches the fsync step only with no background fsync pending (facts §3.4):

@@ -4,7 +4,8 @@
  * - everysec, postponement, save points and the BGSAVE retry compare whole seconds of
  *   `server.unixtime`, not milliseconds (7.4 moved to ms);
  * - an empty AOF buffer reaches the fsync step only with no background fsync pending, and under
- *   always only an unsynced tail is fsynced: otherwise aof_last_fsync does not move;
+ *   always only a tail past last_incr_fsync_offset (which a queued background fsync has already
+ *   moved) is fsynced: otherwise aof_last_fsync does not move;
  * - CONFIG SET appendonly yes sets aof_last_fsync to now (startAppendOnly);
  * - a start fdatasyncs the incr it loaded: after a restart, what loaded is durable.
  * Method: the pure actions and guards on hand-built contexts.
@@ -69,5 +70,16 @@ describe('a restart', () => {
     [snapshot] = transition(persistenceMachine, snapshot, { type: 'RESTART', outcome: { kind: 'loaded', source: 'aof', log: crashed.history, length: 1 } });
     expect(snapshot.matches('running')).toBe(true);
     expect(snapshot.context.aof).toMatchObject({ writtenLength: 1, durableLength: 1 });
+  });
+});
+
+describe('CONFIG SET appendfsync always with a background fsync queued', () => {
+  it('does not fsync at the next turn when the queued fsync already covers the written tail (Redis moved last_incr_fsync_offset when it queued it)', () => {
+    let context = write(everysec());
+    context = endEventLoopTurn(at(context, 1_000));
+    expect(context.aof.backgroundFsync).toEqual({ targetLength: 1, startedAtMs: 1_000 });
+    context = setConfig(context, { appendfsync: 'always' });
+    const next = endEventLoopTurn(at(context, 1_200));
+    expect(next.aof).toMatchObject({ durableLength: 0, lastFsyncMs: 1_000, backgroundFsync: { targetLength: 1 } });
   });
 });

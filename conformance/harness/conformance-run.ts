@@ -619,7 +619,8 @@ export class ConformanceRun implements FsObserver {
     }
   }
 
-  #beginTurn(): void {
+  async #beginTurn(): Promise<void> {
+    await this.#completeEmptyCleanup();
     this.#settleMootFsync();
     this.#phase = 'command';
     this.#pendingTurnEnd = false;
@@ -642,7 +643,7 @@ export class ConformanceRun implements FsObserver {
   }
 
   async #turn(writes: readonly ClientWrite[]): Promise<void> {
-    this.#beginTurn();
+    await this.#beginTurn();
     const sessions = writes.map(() => this.#store.session());
     const calls = writes.flatMap((write, index) => commandLines(write).map((argv) => ({ session: sessions[index] as StoreSession, argv })));
     // The model executes each write as the implementation does: in order, before the turn ends.
@@ -658,7 +659,7 @@ export class ConformanceRun implements FsObserver {
   }
 
   async #command(argv: string[], event: PersistenceEvent): Promise<void> {
-    this.#beginTurn();
+    await this.#beginTurn();
     const label = argv.join(' ');
     this.timeline.add('client', label);
     this.#pendingClient = { events: [event], label };
@@ -670,7 +671,7 @@ export class ConformanceRun implements FsObserver {
   async #tick(ms: number): Promise<void> {
     this.#nowMs += ms;
     this.timeline.add('clock', `+${ms} ms (now ${this.#nowMs} ms)`);
-    this.#beginTurn();
+    await this.#beginTurn();
     // TICK runs the idle turns' beforeSleep (a postponed write, a due fsync), then serverCron.
     this.#turnEndApplied = true;
     // serverCron's active expiry deletes every expired key first (the suite's datasets are far
@@ -746,7 +747,7 @@ export class ConformanceRun implements FsObserver {
    */
   async #completeEmptyCleanup(): Promise<void> {
     if (!this.model.inState('running.eventLoop.finishingRewrite.deletingHistory')) return;
-    if (this.#scheduler.pending > 0) return;
+    if (this.#store.info().aofRewriteInProgress) return;
     const manifest = Buffer.from(await this.#disk.readFile(`${storeDirectory}/${this.#names.appenddirname}/${this.#names.appendfilename}.manifest`)).toString('latin1');
     if (/ type h$/m.test(manifest)) return;
     for (const type of ['AOF_HISTORY_DELETED', 'MANIFEST_TEMP_WRITTEN', 'MANIFEST_TEMP_FSYNCED', 'MANIFEST_RENAMED', 'MANIFEST_DIR_FSYNCED'] as const) {

@@ -178,7 +178,10 @@ export function judgeObserved(input: Omit<JudgeInput, 'directory' | 'config' | '
   const { context, state, nowMs } = input;
   const assumptions = assumptionsOf(state);
   const before = allowedOutcomes(context, state.kind, assumptions);
-  const allowed = input.afterStep === null ? before : bridgeOutcomes(before, allowedOutcomes(input.afterStep, state.kind, assumptions), assumptions, context.config.aofLoadTruncated);
+  // The restart runs with the configuration at the crash (a CONFIG SET in progress has not taken
+  // effect), so what the interrupted step would leave is judged under that configuration too.
+  const afterStep = input.afterStep === null ? null : { ...input.afterStep, config: { ...input.afterStep.config, appendonly: context.config.appendonly, aofLoadTruncated: context.config.aofLoadTruncated } };
+  const allowed = afterStep === null ? before : bridgeOutcomes(before, allowedOutcomes(afterStep, state.kind, assumptions), assumptions, context.config.aofLoadTruncated);
   // Losses count acknowledgements as of the crash: replies of an interrupted turn were not sent.
   const reference = context;
   const bound = boundOf(reference, allowed);
