@@ -19,8 +19,8 @@ export interface ReportedViolation {
   readonly workload: string;
   /** The seed the workload ran with. */
   readonly seed: number;
-  /** The harness's check, or 'error' when the run threw (a harness or implementation bug). */
-  readonly check: ViolationCheck | 'error';
+  /** The harness's check, 'loader' for the damaged-AOF check, or 'error' when the run threw (a harness or implementation bug). */
+  readonly check: ViolationCheck | 'loader' | 'error';
   readonly message: string;
   readonly timeline: string;
   readonly replay: string;
@@ -71,6 +71,10 @@ export interface CheckReport {
   readonly configChanges: readonly ConfigChange[];
   readonly violationDetails: readonly ReportedViolation[];
   readonly stoppedRuns: readonly StoppedRun[];
+  /** Start-up flows the model takes as one step (legacy upgrade, first start): their own sweep. */
+  readonly startupFlows: readonly { readonly name: string; readonly flow: string; readonly operations: number; readonly crashStates: number; readonly violations: number }[];
+  /** The damaged-AOF check (torn non-last incr files must be refused, files untouched); null when not run. */
+  readonly damagedAof: { readonly cases: number; readonly failures: number } | null;
   readonly passed: boolean;
 }
 

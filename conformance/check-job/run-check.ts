@@ -16,7 +16,10 @@
 import type { TextOutput } from '../../impl/cli/cli-context.ts';
 import { CoverageTracker } from '../../model/testing/machine-coverage.ts';
 import type { CrashCheckOptions, FileSystemDecorators } from '../harness/conformance-run.ts';
+import { checkDamagedAof, describeDamagedAofFailures } from '../damaged-aof/damaged-aof-check.ts';
+import { multiIncrAofImage, multiIncrConfig, multiIncrDirectory } from '../damaged-aof/multi-incr-aof.ts';
 import { type WorkloadResult, runWorkload } from '../sweep/run-workload.ts';
+import { runStartupWorkload, startupCatalogue } from '../sweep/startup-sweep.ts';
 import { type Workload, randomWorkload, workloadCatalogue } from '../workloads/workload-catalogue.ts';
 import { type CheckOptions, randomWorkloadLength } from './check-options.ts';
 import { type CheckReport, type ConfigChange, type ReportedViolation, type StoppedRun, coverageReport } from './check-report.ts';
@@ -121,6 +124,22 @@ export async function runCheck(options: CheckOptions, io: CheckIo, hooks: CheckH
   info.write(`durakv check: seed ${options.seed}; ${catalogue.length} catalogue workload${catalogue.length === 1 ? '' : 's'}, then ${randomPlan}; ${options.powerStatesPerPoint} power-loss states per profile and crash point\n`);
 
   for (const workload of catalogue) await run({ workload, seed: options.seed, origin: { kind: 'catalogue', name: workload.name, seed: options.seed } });
+  // With the whole catalogue: the start-up flows (their own sweep) and the damaged-AOF check.
+  const startupFlows: CheckReport['startupFlows'][number][] = [];
+  let damagedAof: CheckReport['damagedAof'] = null;
+  let startupStates = 0;
+  if (catalogue.length === workloadCatalogue.length) {
+    for (const workload of startupCatalogue) {
+      const result = await runStartupWorkload(workload, { seed: options.seed, powerStatesPerPoint: options.powerStatesPerPoint });
+      startupStates += result.crashStates;
+      startupFlows.push({ name: workload.name, flow: workload.flow, operations: result.operations, crashStates: result.crashStates, violations: result.violations.length });
+      for (const message of result.violations) violations.push({ workload: workload.name, seed: options.seed, check: 'oracle', message, timeline: '', replay: `npx durakv check --workload ${workload.name}` });
+    }
+    const damaged = await checkDamagedAof({ image: await multiIncrAofImage(), directory: multiIncrDirectory, config: multiIncrConfig });
+    damagedAof = { cases: damaged.cases.length, failures: damaged.failures.length };
+    if (damaged.failures.length > 0) violations.push({ workload: 'damaged-aof', seed: options.seed, check: 'loader', message: describeDamagedAofFailures(damaged), timeline: '', replay: 'npx durakv check --workload damaged-aof' });
+    progress.update(progressState());
+  }
   while ((options.runs === null || randomRuns < options.runs) && (budgetMs === null || elapsedMs() < budgetMs)) {
     const seed = options.seed + randomRuns;
     await run({ workload: randomWorkload(seed, randomWorkloadLength), seed, origin: { kind: 'random', seed } });
@@ -139,9 +158,9 @@ export async function runCheck(options: CheckOptions, io: CheckIo, hooks: CheckH
     powerStatesPerPoint: options.powerStatesPerPoint,
     timeBudgetSeconds: options.timeBudgetSeconds,
     seconds: Math.round(seconds * 1000) / 1000,
-    crashStatesChecked: crashes.crashStatesChecked,
-    distinctCrashStates: crashes.distinctCrashStates,
-    statesPerSecond: seconds > 0 ? Math.round(crashes.crashStatesChecked / seconds) : 0,
+    crashStatesChecked: crashes.crashStatesChecked + startupStates,
+    distinctCrashStates: crashes.distinctCrashStates + startupStates,
+    statesPerSecond: seconds > 0 ? Math.round((crashes.crashStatesChecked + startupStates) / seconds) : 0,
     violations: violations.length,
     silentCorruption: rows.reduce((total, row) => total + row.silentCorruption, 0),
     rows,
@@ -150,6 +169,8 @@ export async function runCheck(options: CheckOptions, io: CheckIo, hooks: CheckH
     configChanges,
     violationDetails: violations,
     stoppedRuns,
+    startupFlows,
+    damagedAof,
     passed,
   };
   if (options.json) {

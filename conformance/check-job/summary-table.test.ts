@@ -52,6 +52,8 @@ function report(overrides: Partial<CheckReport> = {}): CheckReport {
     configChanges: [{ workload: 'enable-aof', changes: ['CONFIG SET appendonly yes'] }],
     violationDetails: [],
     stoppedRuns: [],
+    startupFlows: [],
+    damagedAof: null,
     passed: true,
     ...overrides,
   };
@@ -126,5 +128,18 @@ describe('the summary table', () => {
     expect(text).toContain('  BGSAVE (bgsave): NOT REACHED: bgsave never visited running.child.rdbChild.renamed\n');
     expect(text).toContain('stopped early without a violation: random-9 ran 3/41 steps (replay: npx durakv check --random-only --seed 9 --runs 1)\n');
     expect(text.endsWith('result: FAIL (2 violations, 1 flow not reached, 1 run stopped early)\n')).toBe(true);
+  });
+});
+
+describe('the start-up flows and the damaged-AOF check in the summary', () => {
+  it('name each start-up flow with its crash states and violations, and the damaged-AOF cases not refused', () => {
+    const text = renderSummary(
+      report({
+        startupFlows: [{ name: 'legacy-upgrade', flow: 'legacy AOF upgrade (RESP)', operations: 21, crashStates: 340, violations: 0 }],
+        damagedAof: { cases: 22, failures: 1 },
+      }),
+    );
+    expect(text).toContain('start-up flow legacy AOF upgrade (RESP) (legacy-upgrade): 21 operations, 340 crash states, 0 violations (each restart must load exactly what the disk held)\n');
+    expect(text).toContain('damaged AOF check: 22 torn non-last incr files, 1 not refused\n');
   });
 });

@@ -97,6 +97,10 @@ export function renderSummary(report: CheckReport): string {
       `rows classify crash states by the configuration at the crash; these workloads change it at runtime: ${report.configChanges.map((change) => `${change.workload} (${change.changes.join(', ')})`).join(', ')}`,
     );
   }
+  for (const flow of report.startupFlows) {
+    lines.push(`start-up flow ${flow.flow} (${flow.name}): ${grouped(flow.operations)} operations, ${grouped(flow.crashStates)} crash states, ${flow.violations} violation${flow.violations === 1 ? '' : 's'} (each restart must load exactly what the disk held)`);
+  }
+  if (report.damagedAof !== null) lines.push(`damaged AOF check: ${report.damagedAof.cases} torn non-last incr files, ${report.damagedAof.failures} not refused`);
   const { states, transitions } = report.coverage;
   lines.push(
     '',
