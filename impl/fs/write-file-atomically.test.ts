@@ -100,6 +100,17 @@ describe('writeFileAtomically', () => {
     expect(isFsError(error, code)).toBe(true);
     expect(await fs.exists(save.tempPath)).toBe(false);
     expect([...targetOutcomes(fs, 2)].map(label)).toEqual(['old']);
+    // The temp's handle was closed on the way out: every open of it has its close.
+    const tempCalls = fs.operationLog.entries.filter((entry) => entry.path === save.tempPath).map((entry) => entry.operation);
+    expect(tempCalls.filter((call) => call === 'close').length).toBe(tempCalls.filter((call) => call === 'open').length);
+  });
+
+  it('refuses a temp file outside the target directory, or the target itself, before touching the disk', async () => {
+    const fs = await machine(true);
+    const before = fs.operationLog.entries.length;
+    await expect(writeFileAtomically(fs, { ...save, tempPath: '/elsewhere/temp-1.rdb' })).rejects.toThrow('the temp file lives in the target directory');
+    await expect(writeFileAtomically(fs, { ...save, tempPath: save.path })).rejects.toThrow('the temp file is not the target');
+    expect(fs.operationLog.entries.length).toBe(before);
   });
 
   it('rethrows a failed directory fsync after the rename: the new target is visible, durability unknown (profile=strict-posix)', async () => {

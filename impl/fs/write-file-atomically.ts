@@ -62,7 +62,7 @@ export async function writeFileAtomicallyFrom(fs: FileSystem, write: AtomicStrea
       offset += chunk.length;
       writeCount += 1;
     }
-    await handle.fsync();
+    await makeDurable(handle);
     const closing = handle;
     handle = null;
     await closing.close();
@@ -73,6 +73,15 @@ export async function writeFileAtomicallyFrom(fs: FileSystem, write: AtomicStrea
   }
   await fs.fsyncDirectory(directory);
   return { bytesWritten: offset, writeCount };
+}
+
+/**
+ * The step the whole protocol rests on: the temp file's data is durable before the rename makes
+ * it visible. Its own function so that mutation testing has one mutant that removes it (the
+ * canary of docs/mutation.md, which must always be killed).
+ */
+async function makeDurable(handle: FileHandle): Promise<void> {
+  await handle.fsync();
 }
 
 /** Best-effort cleanup after a failure before the rename; its own failures are ignored. */

@@ -1,0 +1,25 @@
+/**
+ * The vitest configuration of the mutation job (stryker.config.json): the unit and property
+ * tests of impl/ and model/ that exercise the durability code, without the suites that are slow
+ * per run and cover everything (conformance/, the interop tests, the model's graph traversal and
+ * walks, two slow decoder suites), so each mutant reruns only the fast tests that cover it.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['impl/**/*.test.ts', 'model/**/*.test.ts'],
+    exclude: [
+      '**/node_modules/**',
+      'impl/cli/**',
+      // Seconds per run, and they cover what faster tests of the same code cover: the model's graph
+      // traversal and invariant walks, the decoder's memory bound and its 1,500-case corrupt-input property.
+      'model/persistence-machine.graph.test.ts',
+      'model/persistence-invariants.property.test.ts',
+      'impl/encoding/rdb-decoder-memory.test.ts',
+      'impl/encoding/rdb-bad-input.property.test.ts',
+    ],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
