@@ -41,6 +41,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { type AppendFsync, NodeFileSystem, type Store, type StoreConfig, type TurnCall, immediateScheduler, openStore, redisDefaults, systemClock } from '../impl/index.ts';
+import { freePort, median, megabytes, prng, timed } from './testing/bench-support.ts';
 
 const keyCount = Number(process.env['BENCH_KEYS'] ?? 1_000_000);
 const valueBytes = 100;
@@ -62,40 +63,6 @@ function redisFlags(appendfsync: AppendFsync): string[] {
 }
 
 // ---- shared with bench-rdb.ts (copied: scripts do not import each other) ----
-
-function prng(initial: number): () => number {
-  let state = initial >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return (mixed ^ (mixed >>> 14)) >>> 0;
-  };
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, seconds: (performance.now() - started) / 1000 };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
-}
 
 // ---- the workload ----
 
@@ -419,7 +386,6 @@ async function aofFiles(aofDirectory: string): Promise<{ incrBytes: number; incr
 
 // ---- report ----
 
-const megabytes = (bytes: number): number => bytes / 1e6;
 
 function range(runs: readonly number[]): string {
   return runs.length > 1 ? `  (${Math.min(...runs).toFixed(3)}–${Math.max(...runs).toFixed(3)} s over ${runs.length})` : '  (1 run)';

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { NodeFileSystem, type Store, type StoreConfig, immediateScheduler, openStore, redisDefaults, systemClock } from '../impl/index.ts';
+import { freePort, median, megabytes, prng, timed } from './testing/bench-support.ts';
 
 const keyCount = Number(process.env['BENCH_KEYS'] ?? 1_000_000);
 const valueBytes = 100;
@@ -33,24 +34,8 @@ const seed = 20_261_124;
 const repetitions = Number(process.env['BENCH_REPETITIONS'] ?? 3);
 const config: StoreConfig = { ...redisDefaults, save: [], snapshotSliceKeys: 10_000 };
 
-function prng(initial: number): () => number {
-  let state = initial >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return (mixed ^ (mixed >>> 14)) >>> 0;
-  };
-}
-
 async function open(directory: string): Promise<Store> {
   return openStore({ fileSystem: new NodeFileSystem(), directory, config, clock: systemClock, random: Math.random, scheduler: immediateScheduler, processId: process.pid });
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, seconds: (performance.now() - started) / 1000 };
 }
 
 async function buildDataset(store: Store): Promise<void> {
@@ -63,18 +48,6 @@ async function buildDataset(store: Store): Promise<void> {
     if (batch.length === 10_000) await Promise.all(batch.splice(0));
   }
   await Promise.all(batch);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A minimal RESP client: sends one command, resolves with the raw reply line(s). */
@@ -166,13 +139,6 @@ function durakvInChildProcess(directory: string): DurakvFigures {
   return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as DurakvFigures;
 }
 
-const megabytes = (bytes: number): number => bytes / 1e6;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
-}
 
 function line(what: string, bytes: number, runs: readonly number[]): string {
   const seconds = median(runs);

@@ -43,10 +43,9 @@ import {
   type StoreConfig,
   type StoreSession,
   openStore,
-  parseSavePoints,
   redisDefaults,
 } from '../../impl/index.ts';
-import { type CrashProfileName, crashProfileNames } from '../../impl/fs/crash-profiles.ts';
+import type { CrashProfileName } from '../../impl/fs/crash-profiles.ts';
 import { seededRandom } from '../../impl/testing/seeded-random.ts';
 import { type ClientWrite, type ShadowDataset, applyClientWrite, commandLines, epochMs, expiredKeys, writeLabel } from './client-writes.ts';
 import { type CrashState, type Judgement, type Observed, describeAllowed, describeDifference, describeObserved, judgeCrash, judgeObserved } from './crash-judge.ts';
@@ -516,7 +515,7 @@ export class ConformanceRun implements FsObserver {
     assert.ok(outcome !== null);
     if (!this.#modelRestart(state.kind, outcome, [])) {
       // The outcome needs the interrupted step: replay the model from before the crash with it applied.
-      if (pendingEvents.length === 0 || !this.#modelRestartAfter(state.kind, outcome, pendingEvents)) {
+      if (pendingEvents.length === 0 || !this.#modelRestart(state.kind, outcome, pendingEvents)) {
         this.#ended = `the model cannot follow this restart (${judgement.verdict}: ${describeObserved(observed).slice(0, 120)})`;
         this.timeline.add('note', this.#ended);
         return false;
@@ -544,10 +543,6 @@ export class ConformanceRun implements FsObserver {
     if (!this.model.step({ type: 'RESTART', outcome })) return this.#restore(saved);
     this.timeline.add('model', `CRASH ${kind}, RESTART (${outcome.kind})`);
     return true;
-  }
-
-  #modelRestartAfter(kind: CrashKind, outcome: RestartOutcome, pending: readonly PersistenceEvent[]): boolean {
-    return this.#modelRestart(kind, outcome, pending);
   }
 
   #restore(snapshot: ModelUnderTest['snapshot']): false {
@@ -817,4 +812,3 @@ function replyText(reply: Reply): string {
   }
 }
 
-export { crashProfileNames, parseSavePoints };

@@ -16,6 +16,11 @@ import { CoverageTracker, activeStatePaths } from '../../model/testing/machine-c
 
 export type { PersistenceSnapshot };
 
+/** Some transition is enabled for `event` in `snapshot`, a targetless, actionless one included. */
+function accepts(snapshot: PersistenceSnapshot, event: PersistenceEvent): boolean {
+  return snapshot.can(event) || persistenceMachine.getTransitionData(snapshot, event).length > 0;
+}
+
 export class ModelUnderTest {
   #snapshot: PersistenceSnapshot;
   readonly coverage: CoverageTracker;
@@ -42,7 +47,7 @@ export class ModelUnderTest {
    * "serverCron finds nothing to start"; those are accepted here, as no-ops.)
    */
   can(event: PersistenceEvent): boolean {
-    return this.#snapshot.can(event) || persistenceMachine.getTransitionData(this.#snapshot, event).length > 0;
+    return accepts(this.#snapshot, event);
   }
 
   /** Applies `event` if the machine accepts it; false (and no change) otherwise. */
@@ -67,8 +72,7 @@ export class ModelUnderTest {
 
   /** The snapshot `event` would lead to from `snapshot` (null when refused there). */
   peekFrom(snapshot: PersistenceSnapshot, event: PersistenceEvent): PersistenceSnapshot | null {
-    const accepted = snapshot.can(event) || persistenceMachine.getTransitionData(snapshot, event).length > 0;
-    return accepted ? transition(persistenceMachine, snapshot, event)[0] : null;
+    return accepts(snapshot, event) ? transition(persistenceMachine, snapshot, event)[0] : null;
   }
 
   /** The active states, dotted (e.g. `running.eventLoop.saving.tempSynced`). */

@@ -19,9 +19,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInspect, runWrite, type CliContext } from '../../impl/cli/index.ts';
+import { runInspect, runWrite } from '../../impl/cli/index.ts';
 import { datasetToJson } from '../../impl/dataset-json/dataset-to-json.ts';
-import { NodeFileSystem } from '../../impl/fs/node-file-system.ts';
 import { aofDirOf, aofFileNames, manifestLines, manifestPathOf } from './aof-directory-files.ts';
 import { aofWorkload } from './aof-workload.ts';
 import { durakvAofWorkload, loadWithDurakv } from './durakv-aof-store.ts';
@@ -31,6 +30,7 @@ import { appendonlyArgs } from './redis-aof-commands.ts';
 import { redisCheckAof } from './redis-check-aof.ts';
 import { readDatasetFromRedis } from './redis-dataset-commands.ts';
 import { RedisServerPool } from './redis-server-pool.ts';
+import { interopCliContext } from './interop-cli-context.ts';
 
 const gate = interopGate('the durakv → redis-server AOF interop tests', ['redis-check-aof']);
 
@@ -39,20 +39,6 @@ describe('redis tools for the AOF interop suite (durakv → redis)', () => {
     expect(gate.tools.available, gate.tools.detail).toBe(true);
   });
 });
-
-function cliContext(cwd: string): { context: CliContext; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const context: CliContext = {
-    fs: new NodeFileSystem(),
-    cwd,
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    nowMs: () => Date.now(),
-    pid: process.pid,
-  };
-  return { context, out: () => out, err: () => err };
-}
 
 describe.skipIf(!gate.run)(`durakv's appendonlydir in real redis-server (${gate.tools.detail})`, () => {
   let root = '';
@@ -106,7 +92,7 @@ describe.skipIf(!gate.run)(`durakv's appendonlydir in real redis-server (${gate.
   ])('`durakv write <dir> --format %s` passes redis-check-aof and loads in redis-server as the JSON dataset', async (format, baseName, viaZadd) => {
     const dir = await mkdtemp(join(root, 'cli-write-'));
     const dataset = interopDataset(Date.now());
-    const cli = cliContext(dir);
+    const cli = interopCliContext(dir);
     await writeFile(join(dir, 'dataset.json'), datasetToJson(dataset));
     expect(await runWrite(['appendonlydir', '--from', 'dataset.json', '--format', format], cli.context), cli.err()).toBe(0);
     expect(await manifestLines(dir)).toEqual([
@@ -117,7 +103,7 @@ describe.skipIf(!gate.run)(`durakv's appendonlydir in real redis-server (${gate.
     expect(check.valid, check.output).toBe(true);
 
     const expected = datasetToJson(viaZadd ? afterZaddNormalization(dataset) : dataset);
-    const inspected = cliContext(dir);
+    const inspected = interopCliContext(dir);
     expect(await runInspect([aofDirOf(dir), '--json'], inspected.context), inspected.err()).toBe(0);
     expect(inspected.out()).toBe(expected);
 

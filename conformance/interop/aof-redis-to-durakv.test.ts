@@ -22,9 +22,8 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInspect, type CliContext } from '../../impl/cli/index.ts';
+import { runInspect } from '../../impl/cli/index.ts';
 import { datasetToJson } from '../../impl/dataset-json/dataset-to-json.ts';
-import { NodeFileSystem } from '../../impl/fs/node-file-system.ts';
 import type { ByteString, DatabaseContents } from '../../impl/values/redis-value.ts';
 import { aofDirOf, aofFileNames, copyStoreDirectory, fileSize, manifestLines } from './aof-directory-files.ts';
 import { aofWorkload, relativeTtlKey, withRelativeTtlAt } from './aof-workload.ts';
@@ -35,6 +34,7 @@ import { loadDatasetIntoRedis, readDatasetFromRedis } from './redis-dataset-comm
 import { RedisServerPool } from './redis-server-pool.ts';
 import type { RedisServer } from './redis-server-process.ts';
 import type { RespClient } from './resp-client.ts';
+import { interopCliContext } from './interop-cli-context.ts';
 
 const gate = interopGate('the redis-server → durakv AOF interop tests', []);
 
@@ -48,21 +48,13 @@ describe('redis tools for the AOF interop suite (redis → durakv)', () => {
 async function inspectJson(storeDirectory: string): Promise<string> {
   const names = await aofFileNames(storeDirectory);
   const before = await Promise.all(names.map((name) => readFile(join(aofDirOf(storeDirectory), name))));
-  let out = '';
-  let err = '';
-  const context: CliContext = {
-    fs: new NodeFileSystem(),
-    cwd: storeDirectory,
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    nowMs: () => Date.now(),
-    pid: process.pid,
-  };
-  expect(await runInspect(['appendonlydir', '--json'], context), err).toBe(0);
+  const { context, out, err } = interopCliContext(storeDirectory);
+
+  expect(await runInspect(['appendonlydir', '--json'], context), err()).toBe(0);
   expect(await aofFileNames(storeDirectory)).toEqual(names);
   const after = await Promise.all(names.map((name) => readFile(join(aofDirOf(storeDirectory), name))));
   expect(after.every((bytes, index) => bytes.equals(before[index] as Buffer)), 'inspect changes no file').toBe(true);
-  return out;
+  return out();
 }
 
 /** durakv's load of a copy of the directory (a load may cut a torn tail; this one must not). */

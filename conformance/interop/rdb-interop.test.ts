@@ -16,10 +16,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInspect, runWrite, type CliContext } from '../../impl/cli/index.ts';
+import { runInspect, runWrite } from '../../impl/cli/index.ts';
 import { datasetToJson } from '../../impl/dataset-json/dataset-to-json.ts';
 import { decodeRdb } from '../../impl/encoding/rdb-dataset.ts';
-import { NodeFileSystem } from '../../impl/fs/node-file-system.ts';
 import type { DatabaseContents } from '../../impl/values/redis-value.ts';
 import { afterZaddNormalization, interopDataset } from './interop-dataset.ts';
 import { redisCheckRdb } from './redis-check-rdb.ts';
@@ -27,6 +26,7 @@ import { encodingsOf, loadDatasetIntoRedis, readDatasetFromRedis } from './redis
 import { expectedObjectEncoding } from './redis-object-encoding.ts';
 import { startRedisServer, type RedisServer } from './redis-server-process.ts';
 import { detectRedisTools } from './redis-tools.ts';
+import { interopCliContext } from './interop-cli-context.ts';
 
 const tools = detectRedisTools();
 const ci = (process.env['CI'] ?? '') !== '' && process.env['CI'] !== 'false';
@@ -39,21 +39,6 @@ describe('redis tools for the interop suite', () => {
     expect(tools.available, tools.detail).toBe(true);
   });
 });
-
-/** A CLI context over the real disk with captured output (the interop tests need the wall clock). */
-function cliContext(cwd: string): { context: CliContext; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const context: CliContext = {
-    fs: new NodeFileSystem(),
-    cwd,
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    nowMs: () => Date.now(),
-    pid: process.pid,
-  };
-  return { context, out: () => out, err: () => err };
-}
 
 function expectedEncodings(databases: ReadonlyMap<number, DatabaseContents>): Map<string, string> {
   const encodings = new Map<string, string>();
@@ -108,7 +93,7 @@ describe.skipIf(!tools.available)(`durakv ⇄ real redis-server (${tools.detail}
     const dir = await mkdtemp(join(root, 'to-redis-'));
     const dataset = interopDataset(Date.now());
     const expected = datasetToJson(dataset);
-    const cli = cliContext(dir);
+    const cli = interopCliContext(dir);
     await writeFile(join(dir, 'dataset.json'), expected);
     expect(await runWrite(['dump.rdb', '--from', 'dataset.json', ...flags], cli.context), cli.err()).toBe(0);
     const written = await readFile(join(dir, 'dump.rdb'));
@@ -148,7 +133,7 @@ describe.skipIf(!tools.available)(`durakv ⇄ real redis-server (${tools.detail}
         await client.close();
       }
     });
-    const cli = cliContext(dir);
+    const cli = interopCliContext(dir);
     expect(await runInspect(['dump.rdb', '--json'], cli.context), cli.err()).toBe(0);
     expect(cli.err()).toBe('');
     expect(cli.out()).toBe(datasetToJson(afterZaddNormalization(dataset)));
