@@ -3,6 +3,7 @@
  * tests of impl/ and model/ that exercise the durability code, without the suites that are slow
  * per run and cover everything (conformance/, the interop tests, the model's graph traversal and
  * walks, two slow decoder suites), so each mutant reruns only the fast tests that cover it.
+ * Properties run with one fixed seed and at most DURAKV_MAX_RUNS cases, so verdicts repeat.
  */
 import { defineConfig } from 'vitest/config';
 
@@ -19,6 +20,9 @@ export default defineConfig({
       'impl/encoding/rdb-decoder-memory.test.ts',
       'impl/encoding/rdb-bad-input.property.test.ts',
     ],
+    env: { DURAKV_SEED: '20261124', DURAKV_MAX_RUNS: '25' },
+    setupFiles: ['scripts/testing/mutation-test-setup.ts'],
+    isolate: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

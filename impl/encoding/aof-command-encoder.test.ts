@@ -26,6 +26,14 @@ describe('AOF command encoding', () => {
     expect(bytes[bytes.length - 3]).toBe(0xff);
   });
 
+  it('writes an argument of 40 bytes (past the 32-byte short path) with bytes 0x80 and 0xff verbatim, one byte each', () => {
+    const value = '\x80\xff'.repeat(20);
+    const bytes = encodeAofCommand(['SET', 'k', value]);
+    expect(bytes.length).toBe('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$40\r\n'.length + 40 + 2);
+    expect(latin1(bytes)).toBe(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$40\r\n${value}\r\n`);
+    expect([...bytes.subarray(bytes.length - 6, bytes.length - 2)]).toEqual([0x80, 0xff, 0x80, 0xff]);
+  });
+
   it('encodes an empty argument as $0 followed by an empty CRLF-terminated payload', () => {
     expect(latin1(encodeAofCommand(['SET', 'k', '']))).toBe('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n');
   });

@@ -15,6 +15,7 @@ import {
   formatAofManifest,
   incrFileName,
   manifestFileName,
+  manifestNameNeedsQuotes,
   parseAofManifest,
   quoteManifestName,
   splitManifestArgs,
@@ -144,6 +145,11 @@ describe('parseAofManifest: the aof-multi-part.tcl manifests', () => {
     expect(manifest.base?.fileName).toBe(' file seq \n\n.aof .2.base.rdb');
     expect(manifest.incrs[0]?.fileName).toBe(' file seq \n\n.aof .2.incr.aof');
   });
+
+  it('reads each C escape of a double-quoted name as sdssplitargs does (\\n \\r \\t \\b \\a)', () => {
+    const manifest = parse('file "x\\ny\\rz\\tw\\bv\\au.aof" seq 1 type b\n');
+    expect(manifest.base?.fileName).toBe('x\ny\rz\tw\bv\x07u.aof');
+  });
 });
 
 describe('parseAofManifest: edge rules (EMP against redis-check-aof 7.0.15)', () => {
@@ -232,5 +238,98 @@ describe('manifest round trip', () => {
       }),
       propertyParameters('AOF manifest round trip', 500),
     );
+  });
+});
+
+describe('AofManifestError: what the refusal says', () => {
+  it.each([
+    ['a blank first line', '\nfile a seq 1 type i\n', 1, 0, 'Invalid AOF manifest file format (blank line)'],
+    ['an unterminated quote', 'file a seq 1 type i\nfile "b seq 2 type i\n', 2, 20, 'Invalid AOF manifest file format (unbalanced quotes)'],
+    ['4 tokens (too few, even)', 'file a seq 1\n', 1, 0, 'Invalid AOF manifest file format (4 tokens)'],
+    ['a line without a type pair', 'file a seq 1 kind i\n', 1, 0, 'Invalid AOF manifest file format (missing file, seq or type)'],
+    ['a seq beyond 2^53', 'file a seq 9007199254740993 type i\n', 1, 0, 'Invalid AOF manifest file format (seq 9007199254740992 is beyond 2^53)'],
+    ['an incr seq 2 after 5', 'file a seq 5 type i\nfile b seq 2 type i\n', 2, 20, 'Found a non-monotonic sequence number (seq 2 after 5)'],
+    ['type "x"', 'file a seq 1 type x\n', 1, 0, 'Unknown AOF file type (type "x")'],
+    ['a second base (no detail)', 'file a seq 1 type b\nfile b seq 2 type b\n', 2, 20, 'Found duplicate base file information'],
+  ])('names the file, line, offset, Redis\'s reason and the detail for %s', (_, text, line, offset, what) => {
+    const error = parseError(text);
+    expect(error).toMatchObject({ line, offset });
+    expect(String(error)).toBe(`AofManifestError: ${manifestName}: invalid AOF manifest at line ${line} (offset ${offset}): ${what}`);
+  });
+
+  it('names the reason alone, without a detail, for an empty file and a too long line', () => {
+    expect(String(parseError(''))).toBe(`AofManifestError: ${manifestName}: invalid AOF manifest at line 0 (offset 0): Found an empty AOF manifest`);
+    expect(parseError('file a seq 1 type i').message).toBe(`${manifestName}: invalid AOF manifest at line 1 (offset 0): The AOF manifest file contains too long line`);
+  });
+});
+
+describe('parseAofManifest: lines, blanks and quotes as fgets and sdssplitargs see them', () => {
+  it('skips a last comment line that has no final newline (only non-comment lines need one)', () => {
+    expect(parse('file a seq 1 type i\n# trailing note, no newline').incrs).toEqual([entry('a', 1, 'incr')]);
+  });
+
+  it('refuses a line that starts with a NUL byte as too long (strchr sees an empty string)', () => {
+    expect(parseError('file a seq 1 type i\n\0file b seq 2 type i\n')).toMatchObject({ reason: aofManifestReasons.tooLongLine, line: 2, offset: 20 });
+  });
+
+  it('reads a name starting with a NUL byte as the empty name (a C string ends at the NUL)', () => {
+    expect(parse('file "\\x00tail" seq 1 type b\n').base).toEqual(entry('', 1, 'base'));
+  });
+
+  it.each([
+    ['tokens separated by a tab', 'file\ta\tseq\t1\ttype\ti\n'],
+    ['tokens separated by a carriage return', 'file\ra\rseq\r1\rtype\ri\n'],
+    ['tokens separated by runs of tab, VT, FF and CR after a space', 'file \t\t a \v\v seq \f\f 1 \r\r type \t\v\f\r i\n'],
+    ['a double-quoted value at the end of the line', 'file a seq 1 type "i"\n'],
+    ['a single-quoted value at the end of the line', "file a seq 1 type 'i'\n"],
+    ['quoted values followed by tab, VT, FF and CR', 'file "a"\tseq \'1\'\vtype "i"\f\r\n'],
+    ['a quoted seq with leading C blanks (atoll skips them)', 'file a seq "\\t\\n\\x0b\\x0c\\r 1" type i\n'],
+  ])('accepts %s', (_, text) => {
+    expect(parse(text).incrs).toEqual([entry('a', 1, 'incr')]);
+  });
+
+  it.each([
+    ['double', '"file"a seq 1 type i\n'],
+    ['single', "'file'a seq 1 type i\n"],
+  ])('refuses a closing %s quote glued to the next token, even when the tokens would pair up', (_, text) => {
+    expect(parseError(text)).toMatchObject({ reason: aofManifestReasons.invalidFormat, detail: 'unbalanced quotes' });
+  });
+
+  it('keeps a backslash inside single quotes literal, so a single-quoted name with one is a path', () => {
+    expect(parseError("file 'a\\b' seq 1 type i\n").reason).toBe(aofManifestReasons.path);
+    expect(splitManifestArgs("'a\\b' 'c\\d'")).toEqual(['a\\b', 'c\\d']);
+  });
+
+  it('splits on LF between tokens and after a closing quote (splitManifestArgs on an untrimmed line)', () => {
+    expect(splitManifestArgs('a\nb \n c "d"\ne')).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('reads \\xHH only after a backslash: names with "x" + two hex digits, or an escape + two hex digits, round-trip', () => {
+    for (const name of ['my box12.aof.1.base.rdb', 'tab\tff.aof', 'quote"be.aof', 'nl\n00.aof', 'cr\r0a.aof']) {
+      const manifest: AofManifest = { base: entry(name, 1, 'base'), history: [], incrs: [] };
+      expect(parseAofManifest(formatAofManifest(manifest), manifestName)).toEqual(manifest);
+    }
+    expect(splitManifestArgs('"axab" "\\nab"')).toEqual(['axab', '\nab']);
+  });
+});
+
+describe('formatAofManifest: which names are quoted', () => {
+  it('writes a name with "~" (printable 0x7e) bare', () => {
+    expect(format({ base: entry('backup~.aof.1.base.rdb', 1, 'base'), history: [], incrs: [] })).toBe('file backup~.aof.1.base.rdb seq 1 type b\n');
+  });
+
+  it.each([
+    ['appendonly.aof.1.base.rdb', false],
+    ['a~b', false],
+    ['', true],
+    ['a b', true],
+    ['a\\b', true],
+    ['a"b', true],
+    ["a'b", true],
+    ['a\tb', true],
+    ['a\x7fb', true],
+    ['a\xe9b', true],
+  ])('manifestNameNeedsQuotes(%j) is %s (sdsneedsrepr, plus empty and a single quote)', (name, expected) => {
+    expect(manifestNameNeedsQuotes(name)).toBe(expected);
   });
 });

@@ -106,6 +106,26 @@ describe('formatRewriteScore (C "%.17g")', () => {
     expect(formatRewriteScore(score)).toBe(text);
   });
 
+  it.each([
+    // Exact value 10000000000000022528: the cut 10000000000000022|528 is above the halfway point, so it
+    // rounds up although the kept digit (2) is even; only an exact tie (…|5) goes to even.
+    [10000000000000022528, '1.0000000000000023e+19'],
+    // Exact values 9.99999999999999995383…e-244 and 9.99999999999999996…e-306: seventeen 9s round up and
+    // carry into a new leading digit, one decade higher.
+    [1e-243, '1e-243'],
+    [1e-305, '1e-305'],
+  ])('rounds the exact expansion of %d past the 17th digit as glibc does: %s', (score, text) => {
+    expect(formatRewriteScore(score)).toBe(text);
+  });
+
+  it.each([
+    [1.05, '1.05'],
+    [3.007, '3.0070000000000001'],
+    [-100.0625, '-100.0625'],
+  ])('keeps the zeros inside the fraction and drops only trailing ones: %d as %s', (score, text) => {
+    expect(formatRewriteScore(score)).toBe(text);
+  });
+
   it('reads back to the same double, and has at most 17 significant digits (property)', () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (score) => {

@@ -29,6 +29,14 @@ describe('crc64 (Jones, Redis parameters)', () => {
     expect(readChecksumLE(digest, 0)).toBe(0xeb7ea789fe37fda9n);
   });
 
+  it('readChecksumLE reads the 8 little-endian bytes at an offset, also inside a subarray of a larger buffer', () => {
+    const file = new Uint8Array([0xaa, 0xbb, 0x52, 0x45, 0x44, 0x49, 0x53, 0xff, 0xa9, 0xfd, 0x37, 0xfe, 0x89, 0xa7, 0x7e, 0xeb, 0xcc]);
+    expect(readChecksumLE(file, 8)).toBe(0xeb7ea789fe37fda9n);
+    const view = file.subarray(2, 16);
+    expect(readChecksumLE(view, 6)).toBe(0xeb7ea789fe37fda9n);
+    expect(readChecksumLE(view, 0)).toBe(0xfda9ff5349444552n);
+  });
+
   it('updating chunk by chunk equals one update over the concatenation (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 8 }), (chunks) => {

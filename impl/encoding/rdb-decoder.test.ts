@@ -156,3 +156,73 @@ describe('what the decoder skips, emits and reports', () => {
     expect(items.findIndex((item) => item.kind === 'end')).toBeLessThan(items.findIndex((item) => item.kind === 'trailing'));
   });
 });
+
+describe('error reasons name the record and the field being read', () => {
+  it.each([
+    ['the pre-GA FUNCTION opcode', (w: RdbRecordWriter) => w.byte(0xf6).string('lib'), 'unsupported', keyOffset, 'pre-GA FUNCTION opcode (0xF6, Redis 7.0 release candidates)'],
+    ['MODULE_AUX', (w: RdbRecordWriter) => w.byte(0xf7).length(1), 'unsupported', keyOffset, 'MODULE_AUX data needs its module, which this codec does not have'],
+    ['SELECTDB 16', (w: RdbRecordWriter) => w.byte(0xfe).length(16), 'unsupported', keyOffset, 'SELECTDB 16: the file needs more than 16 databases'],
+    ['an expiry of 2^60 ms', (w: RdbRecordWriter) => w.byte(0xfc).int64le(1n << 60n), 'unsupported', keyOffset, 'expiry 1152921504606846976 ms is beyond ±2^53 and cannot be represented'],
+    ['an expiry of -2^53 ms', (w: RdbRecordWriter) => w.byte(0xfc).int64le(-(1n << 53n)), 'unsupported', keyOffset, 'expiry -9007199254740992 ms is beyond ±2^53 and cannot be represented'],
+    ['type byte 8', (w: RdbRecordWriter) => w.byte(8).string('k'), 'corrupt', keyOffset, 'unknown opcode or value type 8 (unknown)'],
+    ['an AUX key with string encoding 4', (w: RdbRecordWriter) => w.byte(0xfa).byte(0xc4), 'corrupt', keyOffset + 1, 'AUX key: unknown RDB string encoding 4'],
+    ['an AUX value with string encoding 4', (w: RdbRecordWriter) => w.byte(0xfa).string('lua').byte(0xc4), 'corrupt', keyOffset + 5, 'AUX "lua" value: unknown RDB string encoding 4'],
+    ['a FUNCTION2 library with string encoding 4', (w: RdbRecordWriter) => w.byte(0xf5).byte(0xc4), 'corrupt', keyOffset + 1, 'FUNCTION2 library: unknown RDB string encoding 4'],
+    ['a key name with string encoding 4', (w: RdbRecordWriter) => w.byte(0).byte(0xc4), 'corrupt', keyOffset + 1, 'key: unknown RDB string encoding 4'],
+    ['an IDLE time that is a string encoding', (w: RdbRecordWriter) => w.byte(0xf8).byte(0xc0), 'corrupt', keyOffset + 1, 'IDLE: expected a length, found string encoding 0'],
+    ['a SELECTDB number that is a string encoding', (w: RdbRecordWriter) => w.byte(0xfe).byte(0xc0), 'corrupt', keyOffset + 1, 'SELECTDB: expected a length, found string encoding 0'],
+    ['a RESIZEDB db size that is a string encoding', (w: RdbRecordWriter) => w.byte(0xfb).byte(0xc0), 'corrupt', keyOffset + 1, 'RESIZEDB db size: expected a length, found string encoding 0'],
+    ['a RESIZEDB expires size that is a string encoding', (w: RdbRecordWriter) => w.byte(0xfb).length(1).byte(0xc0), 'corrupt', keyOffset + 2, 'RESIZEDB expires size: expected a length, found string encoding 0'],
+  ] as const)('%s is refused with its reason', (_name, body, kind, offset, reason) => {
+    const error = decodeError(rdbFile(body));
+    expect([error.kind, error.offset, error.reason]).toEqual([kind, offset, reason]);
+  });
+
+  it('an expiry of exactly ±(2^53 - 1) ms loads; one more is refused', () => {
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    const file = rdbFile((writer) => writer.byte(0xfc).int64le(max).byte(0).string('late').string('1').byte(0xfc).int64le(-max).byte(0).string('early').string('2'));
+    const db = decodeRdb(file, 'edges.rdb').databases.get(0);
+    expect([db?.get('late')?.expireAtMs, db?.get('early')?.expireAtMs]).toEqual([Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]);
+    expect(decodeError(rdbFile((writer) => writer.byte(0xfc).int64le(max + 1n))).kind).toBe('unsupported');
+  });
+
+  it('a version 5 file (the first with a CRC) has its trailer read and verified, with no trailing bytes', () => {
+    const file = rdbFile((writer) => writer.byte(0).string('k').string('v'), { version: 5 });
+    const decoder = new RdbDecoder({ fileName: 'v5.rdb' });
+    const items = decoder.push(file);
+    expect([decoder.end(), items.some((item) => item.kind === 'trailing')]).toEqual([{ version: 5, rdbLength: file.length, trailingBytes: 0, skippedEmptyKeys: 0, checksum: 'verified' }, false]);
+  });
+
+  it('a caller-supplied string limit refuses a longer value as corrupt at its length', () => {
+    const decoder = new RdbDecoder({ fileName: 'small.rdb', limits: { maxStringBytes: 3 } });
+    expect(decoder.push(rdbFile((writer) => writer.byte(0).string('k').string('abc'))).some((item) => item.kind === 'key')).toBe(true);
+    const long = rdbFile((writer) => writer.byte(0).string('k').string('four'));
+    expect(() => new RdbDecoder({ fileName: 'small.rdb', limits: { maxStringBytes: 3 } }).push(long)).toThrow(
+      expect.objectContaining({ kind: 'corrupt', offset: keyOffset + 3, reason: 'key "k" (type 0 (string)) declares 4 bytes, above the 3-byte limit' }),
+    );
+  });
+});
+
+describe('end() names what the file was cut inside', () => {
+  const cutAt = (bytes: Uint8Array, length: number): RdbDecodeError => {
+    const decoder = new RdbDecoder({ fileName: 'cut.rdb' });
+    decoder.push(bytes.subarray(0, length));
+    try {
+      decoder.end();
+    } catch (error) {
+      if (error instanceof RdbDecodeError) return error;
+      throw error;
+    }
+    throw new Error('expected a truncated RdbDecodeError');
+  };
+  const list = rdbFile((writer) => writer.byte(1).string('l').length(2).string('x').string('y'));
+
+  it.each([
+    ['the header', 7, 'unexpected end of file while reading the header (unit at offset 0)'],
+    ['the second element of a list', keyOffset + 6, 'unexpected end of file while reading the elements of key "l" (unit at offset 15)'],
+    ['the record after the list (the EOF trailer)', list.length - 4, `unexpected end of file while reading the next record (unit at offset ${list.length - 9})`],
+  ] as const)('a file cut inside %s is truncated at its length', (_name, length, reason) => {
+    const error = cutAt(list, length);
+    expect([error.kind, error.offset, error.reason, error.message.startsWith('cut.rdb: truncated RDB')]).toEqual(['truncated', length, reason, true]);
+  });
+});

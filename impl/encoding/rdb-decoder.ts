@@ -138,7 +138,7 @@ export class RdbDecoder {
 
   push(chunk: Uint8Array): RdbItem[] {
     if (this.failure !== undefined) throw this.failure;
-    if (this.phase === 'done') return this.trailingItem(chunk.slice());
+    if (this.phase === 'done') return this.trailingItem(new Uint8Array(chunk));
     this.received += chunk.length;
     const view = this.pending.view(chunk);
     this.context.bufferFileOffset = this.consumed - view.start;
@@ -150,7 +150,7 @@ export class RdbDecoder {
       throw error;
     }
     if (this.isDone() && position < view.end) {
-      this.items.push(...this.trailingItem(view.bytes.slice(position, view.end)));
+      this.items.push(...this.trailingItem(new Uint8Array(view.bytes.subarray(position, view.end))));
       position = view.end;
     }
     this.pending.keep(view, position);
@@ -159,6 +159,7 @@ export class RdbDecoder {
     return items;
   }
 
+  /** `bytes` must be a copy: the caller may reuse its chunk (Buffer#slice would not copy). */
   private trailingItem(bytes: Uint8Array): RdbItem[] {
     this.trailing += bytes.length;
     return bytes.length === 0 ? [] : [{ kind: 'trailing', bytes }];

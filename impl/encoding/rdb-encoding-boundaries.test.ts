@@ -10,7 +10,7 @@ import { decodeIntset } from './intset.ts';
 import { decodeListpack } from './listpack.ts';
 import { decodeRdb, encodeRdb } from './rdb-dataset.ts';
 import { RdbEncoder } from './rdb-encoder.ts';
-import { typeByte } from './rdb-format.ts';
+import { opcode, typeByte } from './rdb-format.ts';
 import { readLength } from './rdb-length.ts';
 import { defaultRdbDecodeLimits } from './rdb-limits.ts';
 import { StreamContext } from './rdb-stream-context.ts';
@@ -81,6 +81,14 @@ describe('type byte choice at 7.0 default thresholds', () => {
     expect(decodeListpack(blob).join(' ')).toEqual(['b', '-inf', 'd', '-0', 'a', '1.5', 'c', '3', 'e', '1152921504606846976'].join(' '));
   });
 
+  it('zset members with equal scores are written in byte order of the member, whatever the insertion order', () => {
+    const members = ['e', 'd', 'c', 'b', 'a', 'B', 'ab', 'a\u0000', '\u00ff'];
+    const value: RedisValue = { type: 'zset', scores: new Map(members.map((member) => [member, 1])) };
+    const blob = readRdbBytes(afterKey(encodeOne('z', value, false)), context, 'listpack');
+    const written = decodeListpack(blob).filter((_item, index) => index % 2 === 0);
+    expect(written).toEqual(['B', 'a', 'a\u0000', 'ab', 'b', 'c', 'd', 'e', '\u00ff']);
+  });
+
   it('a ZSET_2 is written highest score first, as 8-byte little-endian doubles', () => {
     const entry = encodeOne('z', zsetOf(129, 3), false);
     const reader = afterKey(entry);
@@ -121,6 +129,27 @@ describe('lists are quicklists of listpack nodes of at most 8 KiB', () => {
     expect(nodes.map((node) => decodeListpack(node))).toEqual([['a'], [items[1]], ['b']]);
   });
 
+  it('items filling a listpack to exactly 8192 bytes share one node; one more byte starts a second node', () => {
+    // Entries of 4004 + 4004 + 177 bytes plus the 7-byte listpack header and end byte: 8192.
+    const exact = ['a'.repeat(4000), 'b'.repeat(4000), 'c'.repeat(173)];
+    const exactNodes = nodesOf(encodeOne('l', { type: 'list', items: exact }, false));
+    expect(exactNodes.map((node) => node.length)).toEqual([8192]);
+    expect(decodeListpack(exactNodes[0] as Uint8Array)).toEqual(exact);
+    const over = ['a'.repeat(4000), 'b'.repeat(4000), 'c'.repeat(174)];
+    expect(nodesOf(encodeOne('l', { type: 'list', items: over }, false)).map((node) => decodeListpack(node))).toEqual([over.slice(0, 2), over.slice(2)]);
+  });
+
+  it('a list whose first item is larger than 8 KiB starts with that node (no empty node before it)', () => {
+    const items = ['z'.repeat(10_000), 'b'];
+    const nodes = nodesOf(encodeOne('l', { type: 'list', items }, false));
+    expect(nodes.map((node) => decodeListpack(node))).toEqual([[items[0]], ['b']]);
+  });
+
+  it('small items share one node: a 3-item list is one quicklist node', () => {
+    const nodes = nodesOf(encodeOne('l', { type: 'list', items: ['a', 'b', 'c'] }, false));
+    expect(nodes.map((node) => decodeListpack(node))).toEqual([['a', 'b', 'c']]);
+  });
+
   it('with compression on, nodes are LZF strings and the list still round-trips', () => {
     const items = range(4000).map((index) => `value-${index % 10}`);
     expect(encodeOne('l', { type: 'list', items }, true)[0]).toBe(typeByte.listQuicklist2);
@@ -154,5 +183,31 @@ describe('strings, keys, expiries and databases', () => {
     expect([...decoded.databases.keys()]).toEqual([0, 7, 15]);
     expect(canonicalDataset(decoded.databases)).toBe(canonicalDataset(databases));
     expect(decoded.aux.get('aof-base')).toBe('1');
+  });
+});
+
+describe('preamble records and the trailer', () => {
+  it('a function library is one FUNCTION2 record (f5 + the source as an RDB string) after the header, loaded back verbatim', () => {
+    const source = '#!lua name=mylib\nredis.register_function("f", function() return 1 end)';
+    const encoder = new RdbEncoder({ aof: false, ctimeSeconds: 0, usedMemory: 0, compression: false });
+    const header = encoder.header();
+    const record = encoder.functionLibrary(source);
+    expect(record[0]).toBe(opcode.function2);
+    const reader = new ByteReader(record, 1, record.length, { kind: 'stream' });
+    expect(readRdbString(reader, context, 'library')).toBe(source);
+    expect(reader.remaining).toBe(0);
+    const decoded = decodeRdb(Buffer.concat([header, record, encoder.end()]), 'functions.rdb');
+    expect(decoded.functionLibraries).toEqual([source]);
+    expect(decoded.checksum).toBe('verified');
+  });
+
+  it('with rdbchecksum no the trailer is 8 zero bytes, and the file still loads (checksum disabled in file)', () => {
+    const encoder = new RdbEncoder({ aof: false, ctimeSeconds: 0, usedMemory: 0, compression: false, checksum: false });
+    const file = Buffer.concat([encoder.header(), encoder.selectDb(0, 1, 0), encoder.entry('k', { type: 'string', value: 'v' }, null), encoder.end()]);
+    expect([...file.subarray(file.length - 9)]).toEqual([opcode.eof, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(encoder.bytesWritten).toBe(file.length);
+    const decoded = decodeRdb(file, 'nochecksum.rdb');
+    expect(decoded.checksum).toBe('disabled-in-file');
+    expect(canonicalDataset(decoded.databases)).toBe(canonicalDataset(new Map([[0, new Map([['k', { value: { type: 'string', value: 'v' } as RedisValue, expireAtMs: null }]])]])));
   });
 });

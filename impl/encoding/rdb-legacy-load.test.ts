@@ -45,19 +45,26 @@ const expected: Record<string, RedisValue> = {
 };
 
 describe.each([6, 4])('legacy encodings in an RDB version %i file', (version) => {
-  const decoded = decodeRdb(legacyFile(version), `legacy${version}.rdb`);
-  const db = decoded.databases.get(0);
+  // Decoded inside each test (not while the suite is collected), so that the mutation job
+  // links the decoder's code to the tests that check it.
+  const load = () => {
+    const decoded = decodeRdb(legacyFile(version), `legacy${version}.rdb`);
+    return { decoded, db: decoded.databases.get(0) };
+  };
 
   it('loads all 10 keys with the expected checksum status', () => {
+    const { decoded, db } = load();
     expect(db?.size).toBe(10);
     expect(decoded.checksum).toBe(version >= 5 ? 'verified' : 'absent');
   });
 
   it.each(Object.keys(expected))('%s decodes to the value redis-server showed', (key) => {
+    const { db } = load();
     expect(canonicalValue(db?.get(key)?.value ?? { type: 'string', value: '<missing>' })).toEqual(canonicalValue(expected[key] as RedisValue));
   });
 
   it('EXPIRETIME seconds become ms; EXPIRETIME_MS survives an IDLE between it and the key; FREQ is skipped', () => {
+    const { db } = load();
     expect(db?.get('old-exp')?.expireAtMs).toBe(2_000_000_000_000);
     expect(db?.get('idle')?.expireAtMs).toBe(4102444800123);
     expect(db?.get('freq')?.value).toEqual({ type: 'string', value: 'v' });

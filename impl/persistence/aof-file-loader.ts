@@ -21,6 +21,7 @@
  *   aof-load-truncated says, as in Redis. Other read failures reject with their FsError.
  * - On rejection the keyspace may hold part of the file: the caller discards it.
  */
+import assert from 'node:assert/strict';
 import { AofDecodeError } from '../encoding/aof-decode-error.ts';
 import { AofDecoder, type AofItem } from '../encoding/aof-decoder.ts';
 import { RdbDecodeError } from '../encoding/rdb-decode-error.ts';
@@ -99,7 +100,9 @@ class FileReplay {
         throw this.#rdbError(error);
       }
     }
-    if (this.#resp === null) return { status: 'complete', validUpTo: this.#rdb?.bytesConsumed ?? 0, openMulti: false };
+    // A RESP file has its decoder from the start; a preamble's comes with its 'end' item, and end()
+    // above succeeds only after that item.
+    assert.ok(this.#resp !== null, 'the RESP decoder exists once the RDB preamble has ended');
     let end;
     try {
       end = this.#resp.end();

@@ -4,7 +4,9 @@
  * it as base 1 first, then the rename into appendonlydir, then incr 1; the data loads; the next
  * rewrite turns it into history and deletes it. An interrupted upgrade resumes; with both copies
  * the directory's one wins and the outer one is left alone; a manifest naming it when it is
- * nowhere refuses. A crash before any file-system call of the upgrade, followed by a restart on
+ * nowhere refuses; with both copies and no manifest naming it, the start is refused as
+ * 'bad-manifest' and nothing is renamed; a manifest with only an incr file (no base) keeps the
+ * directory's AOF and leaves the outer file alone. A crash before any file-system call of the upgrade, followed by a restart on
  * the process-crash disk and on power-loss states of both profiles, always loads the data.
  * Method: legacy files written by hand on a CrashFileSystem; openStore with appendonly yes.
  */
@@ -14,7 +16,7 @@ import { CrashFileSystem } from '../fs/crash-file-system.ts';
 import { crashProfileNames } from '../fs/crash-profiles.ts';
 import { isSimulatedCrash } from '../fs/simulated-crash.ts';
 import { AofLoadError } from './aof-load-error.ts';
-import { aofConfig, aofDir, aofListing, datasetOf, diskWith, fileText, manifestOf, manifestText, operationsSince, reopen, resp } from './testing/aof-harness.ts';
+import { aofConfig, aofDir, aofListing, datasetOf, diskWith, fileText, manifestOf, manifestPath, manifestText, operationsSince, reopen, resp } from './testing/aof-harness.ts';
 import { directory, openHarness, seededRandom } from './testing/store-harness.ts';
 
 const legacyPath = `${directory}/appendonly.aof`;
@@ -122,5 +124,34 @@ describe('legacy single-file AOF upgrade', () => {
     }
     expect(last - first).toBeGreaterThan(15);
     expect(restarts).toBeGreaterThan(3 * (last - first));
+  });
+
+  it('refuses as bad-manifest at offset 0, renaming nothing, when appendonly.aof is both outside and in appendonlydir and no manifest names it (no manifest; a history-only manifest)', async () => {
+    const outer = `${resp('SELECT', '0')}${resp('set', 'outer', 'x')}`;
+    for (const manifest of [null, manifestOf('file appendonly.aof.1.base.rdb seq 1 type h')]) {
+      const inside: Record<string, string> = { 'appendonly.aof': legacyResp };
+      if (manifest !== null) inside['appendonly.aof.manifest'] = manifest;
+      const fs = await disk({ 'appendonly.aof': outer }, inside);
+      const since = fs.operationLog.entries.length;
+      const { error } = await reopen(fs, aofConfig('always'));
+      const label = manifest === null ? 'no manifest' : 'history-only manifest';
+      expect(error, label).toBeInstanceOf(AofLoadError);
+      const refusal = error as AofLoadError;
+      expect([refusal.kind, refusal.fileName, refusal.offset], label).toEqual(['bad-manifest', manifestPath, 0]);
+      expect(refusal.reason, label).toBe(`both ${legacyPath} and ${aofDir}/appendonly.aof exist and no manifest names appendonly.aof`);
+      expect(operationsSince(fs, since), label).toEqual([]);
+      expect(await fileText(fs, legacyPath), label).toBe(outer);
+      expect(await fileText(fs, `${aofDir}/appendonly.aof`), label).toBe(legacyResp);
+    }
+  });
+
+  it('loads the directory’s AOF and leaves the legacy file alone when the manifest lists only an incr file (no base, as an AOF started empty)', async () => {
+    const outer = `${resp('SELECT', '0')}${resp('set', 'outer', 'x')}`;
+    const fs = await disk({ 'appendonly.aof': outer }, { 'appendonly.aof.1.incr.aof': legacyResp, 'appendonly.aof.manifest': manifestOf('file appendonly.aof.1.incr.aof seq 1 type i') });
+    const { store, error } = await reopen(fs, aofConfig('always'));
+    expect(error).toBe(null);
+    expect(datasetOf(store ?? expect.fail('store'))).toBe(await expectedOld());
+    expect(await fileText(fs, legacyPath)).toBe(outer);
+    expect(await manifestText(fs)).toBe(manifestOf('file appendonly.aof.1.incr.aof seq 1 type i'));
   });
 });

@@ -3,18 +3,26 @@
  * keys already expired are dropped and counted (rdb_last_load_keys_expired; a key expiring at
  * exactly now is kept); a corrupt, truncated, duplicate-key or unsupported file is refused with
  * a typed RdbDecodeError naming the file, the byte offset and the reason, and the file is left
- * byte-identical, with nothing written, renamed or removed in its directory.
+ * byte-identical, with nothing written, renamed or removed in its directory. The file is streamed
+ * in consecutive reads of at most 1 MiB that end exactly at its size, and closed whether the load
+ * succeeds or not; once loading ends, loaded keys expire again as time passes.
  * Method: dumps written by one store (or built by hand with the encoding test helpers) are put
- * on a CrashFileSystem; openStore runs on it; refused starts are compared byte for byte, and the
- * operation log is checked for any change.
+ * on a CrashFileSystem; openStore runs on it (loadRdbFile directly where its report or its
+ * precondition is checked); refused starts are compared byte for byte, and the operation log is
+ * checked for any change and for the reads, in order.
  */
+import { AssertionError } from 'node:assert';
 import { describe, expect, it } from 'vitest';
 import { RdbDecodeError } from '../encoding/rdb-decode-error.ts';
 import { opcode } from '../encoding/rdb-format.ts';
 import { rdbFile } from '../encoding/testing/rdb-test-file.ts';
 import type { CrashFileSystem } from '../fs/crash-file-system.ts';
+import type { FileHandle, FileSystem } from '../fs/file-system.ts';
 import { isFsError } from '../fs/fs-error.ts';
+import { rdbLoadChunkBytes } from '../impl-limits.ts';
+import { Keyspace } from '../keyspace/index.ts';
 import { ManualScheduler } from './manual-scheduler.ts';
+import { loadRdbFile } from './rdb-loader.ts';
 import { openStore } from './store.ts';
 import { TestClock, canonical, directory, dumpPath, fileSystemWithDirectory, openHarness, processId, seededRandom, startMs, testConfig } from './testing/store-harness.ts';
 
@@ -180,5 +188,172 @@ describe('start-up load', () => {
     fs.injectFault({ when: { matches: (request) => request.operation === 'read' }, fault: { kind: 'error', code: 'EIO' }, times: 'once' });
     const error = await open(fs).then(() => undefined, (rejection: unknown) => rejection);
     expect(isFsError(error, 'EIO')).toBe(true);
+  });
+
+  it('rejects with the FsError, rather than starting empty, when opening the dump fails with EIO (only ENOENT means no dump)', async () => {
+    const fs = await fileSystemWithDirectory();
+    await writeDump(fs, await savedDump());
+    fs.injectFault({ when: { matches: (request) => request.operation === 'open' && request.path === dumpPath }, fault: { kind: 'error', code: 'EIO' }, times: 'once' });
+    const error = await open(fs).then(() => undefined, (rejection: unknown) => rejection);
+    expect(isFsError(error, 'EIO')).toBe(true);
+  });
+
+  it('refuses a duplicate of the first of two expired keys (a, b, a: all three expired), at the third record', async () => {
+    const past = BigInt(startMs - 1);
+    const fs = await fileSystemWithDirectory();
+    const file = rdbFile((writer) => {
+      writer.byte(opcode.selectDb).length(0);
+      for (const key of ['a', 'b', 'a']) writer.byte(opcode.expireTimeMs).int64le(past).byte(0).string(key).string(`v-${key}`);
+    });
+    await writeDump(fs, file);
+    const error = await refusal(fs);
+    expect([error.kind, error.reason]).toEqual(['corrupt', 'duplicate key "a" in db 0']);
+    expect(error.offset).toBe(file.lastIndexOf('v-a') - 4);
+  });
+
+  it('skips an empty collection that repeats a loaded key, as Redis does (it checks duplicates only for keys it adds)', async () => {
+    const fs = await fileSystemWithDirectory();
+    await writeDump(fs, rdbFile((writer) => {
+      writer.byte(opcode.selectDb).length(0);
+      writer.byte(0).string('k').string('v');
+      writer.byte(1).string('k').length(0);
+    }));
+    const store = await open(fs);
+    expect([...(store.dataset().get(0)?.entries() ?? [])].map(([name, entry]) => [name, entry.value])).toEqual([['k', { type: 'string', value: 'v' }]]);
+    expect(store.info()).toMatchObject({ rdbLastLoadKeysLoaded: 1, rdbLastLoadKeysExpired: 0 });
+  });
+
+  it('refuses a FUNCTION2 library as unsupported, naming the file and saying durakv has no function engine', async () => {
+    const fs = await fileSystemWithDirectory();
+    const file = rdbFile((writer) => writer.byte(opcode.function2).string('#!lua name=lib\nreturn 1'));
+    await writeDump(fs, file);
+    const error = await refusal(fs);
+    expect([error.kind, error.fileName]).toEqual(['unsupported', dumpPath]);
+    expect(error.reason).toMatch(/^FUNCTION2 library: durakv has no function engine/);
+    expect(error.offset).toBeGreaterThanOrEqual(file.indexOf('return 1') + 'return 1'.length);
+    expect(error.offset).toBeLessThanOrEqual(file.length);
+  });
+
+  it('expires a loaded key once its time passes (loading ends when the load does)', async () => {
+    const h = await openHarness();
+    await h.run('set', 'soon', '1', 'pxat', String(startMs + 5000));
+    await h.run('save');
+    const clock = new TestClock(startMs + 1000);
+    const after = await openHarness({ fs: h.fs, clock });
+    expect(await after.run('get', 'soon')).toBe('1');
+    clock.advance(5000);
+    expect(await after.run('get', 'soon')).toBe(null);
+    expect(await after.run('exists', 'soon')).toBe(0);
+  });
+});
+
+describe('streaming the dump', () => {
+  /** A dump of `keys` string values of `valueBytes` each, in db 0. */
+  function bigDump(keys: number, valueBytes: number): Buffer {
+    return rdbFile((writer) => {
+      writer.byte(opcode.selectDb).length(0);
+      for (let index = 0; index < keys; index += 1) writer.byte(0).string(`big:${index}`).string(String.fromCharCode(97 + index).repeat(valueBytes));
+    });
+  }
+
+  function dumpOperations(fs: CrashFileSystem, since: number): string[] {
+    return fs.operationLog.entries
+      .slice(since)
+      .filter((entry) => entry.path === dumpPath)
+      .map((entry) => `${entry.operation} ${entry.detail}`.trim());
+  }
+
+  it('reads a 2.5 MiB dump in consecutive 1 MiB reads ending exactly at its size, then closes it; the report says file and every byte read', async () => {
+    const file = bigDump(5, 512 * 1024);
+    const size = file.length;
+    expect(size).toBeGreaterThan(2 * rdbLoadChunkBytes);
+    expect(size).toBeLessThan(3 * rdbLoadChunkBytes);
+    const fs = await fileSystemWithDirectory();
+    await writeDump(fs, file);
+    const since = fs.operationLog.entries.length;
+    const keyspace = new Keyspace({ now: () => startMs });
+    const report = await loadRdbFile({ fileSystem: fs, path: dumpPath, keyspace, nowMs: startMs, verifyChecksum: true });
+    expect(report).toEqual({ source: 'file', keysLoaded: 5, keysExpired: 0, bytesRead: size });
+    expect(keyspace.size(0)).toBe(5);
+    expect(keyspace.loading).toBe(false);
+    const chunk = rdbLoadChunkBytes;
+    expect(dumpOperations(fs, since)).toEqual([
+      'open (read)',
+      'size',
+      `read [0,${chunk})`,
+      `read [${chunk},${2 * chunk})`,
+      `read [${2 * chunk},${size})`,
+      'close',
+    ]);
+  });
+
+  it('reads a small dump in one read of exactly its size, and closes it after a refusal too', async () => {
+    const file = bigDump(1, 10);
+    for (const [label, bytes] of [
+      ['intact', file],
+      ['cut', file.subarray(0, file.length - 3)],
+    ] as const) {
+      const fs = await fileSystemWithDirectory();
+      await writeDump(fs, bytes);
+      const since = fs.operationLog.entries.length;
+      const keyspace = new Keyspace({ now: () => startMs });
+      const outcome = await loadRdbFile({ fileSystem: fs, path: dumpPath, keyspace, nowMs: startMs, verifyChecksum: true }).then(
+        (report) => report.bytesRead,
+        (error: unknown) => (error instanceof RdbDecodeError ? error.kind : error),
+      );
+      expect(outcome, label).toBe(label === 'intact' ? bytes.length : 'truncated');
+      expect(keyspace.loading, label).toBe(false);
+      expect(dumpOperations(fs, since), label).toEqual(['open (read)', 'size', `read [0,${bytes.length})`, 'close']);
+    }
+  });
+
+  it('refuses as truncated, without reading the same offset again, a dump that ends before the size fstat reported (shrunk under the load)', async () => {
+    const file = bigDump(1, 10);
+    const cut = file.subarray(0, file.length - 10);
+    const fs = await fileSystemWithDirectory();
+    await writeDump(fs, cut);
+    const reads: number[] = [];
+    /** The dump's handle reports the 10 bytes another process cut after the fstat. */
+    const staleSize: FileSystem = Object.create(fs, {
+      open: {
+        value: async (path: string, mode: 'read'): Promise<FileHandle> => {
+          const handle = await fs.open(path, mode);
+          return Object.create(handle, {
+            size: { value: async () => (await handle.size()) + 10 },
+            read: {
+              value: (offset: number, length: number) => {
+                reads.push(offset);
+                if (reads.length > 10) throw new Error(`read ${reads.length} times: ${reads.join(', ')}`);
+                return handle.read(offset, length);
+              },
+            },
+            close: { value: () => handle.close() },
+          }) as FileHandle;
+        },
+      },
+    }) as FileSystem;
+    const error = await loadRdbFile({ fileSystem: staleSize, path: dumpPath, keyspace: new Keyspace({ now: () => startMs }), nowMs: startMs, verifyChecksum: true }).then(
+      () => undefined,
+      (rejection: unknown) => rejection,
+    );
+    expect(error).toBeInstanceOf(RdbDecodeError);
+    expect([(error as RdbDecodeError).kind, (error as RdbDecodeError).fileName]).toEqual(['truncated', dumpPath]);
+    expect(reads).toEqual([0, cut.length]);
+  });
+
+  it('refuses to load into a keyspace that already holds a key, before opening the dump (a load starts from an empty keyspace)', async () => {
+    const fs = await fileSystemWithDirectory();
+    await writeDump(fs, await savedDump());
+    for (const db of [0, 15]) {
+      const keyspace = new Keyspace({ now: () => startMs });
+      keyspace.set(db, 'leftover', { type: 'string', value: 'x' }, null);
+      const since = fs.operationLog.entries.length;
+      const error = await loadRdbFile({ fileSystem: fs, path: dumpPath, keyspace, nowMs: startMs, verifyChecksum: true }).then(
+        () => undefined,
+        (rejection: unknown) => rejection,
+      );
+      expect(error, `db ${db}`).toBeInstanceOf(AssertionError);
+      expect(fs.operationLog.entries.length, `db ${db}`).toBe(since);
+    }
   });
 });

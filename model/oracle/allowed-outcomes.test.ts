@@ -29,7 +29,9 @@ import {
   findMatchingOutcome,
   isOutcomeAllowed,
   refusalHoleyTail,
+  refusalLostPages,
   refusalTornTail,
+  sameLogPrefix,
 } from './allowed-outcomes.ts';
 
 // ---- driving the machine ----
@@ -245,6 +247,37 @@ describe('allowedOutcomes with appendonly yes, appendfsync everysec', () => {
     const allowed = allowedAfterCrash(snapshot, 'power');
     expect(loadsOf(allowed)).toEqual([{ source: 'aof', writes: [1], lengthMin: 1, lengthMax: 1 }]);
     expect(allowed.refusalReasons).toEqual([]);
+  });
+});
+
+// ---- a failed fsync (fsyncgate) ----
+
+describe('allowedOutcomes after a failed background fsync (appendonly yes, appendfsync everysec)', () => {
+  const oneAcked = () => drive(aofEverysec, [set('a', '1'), turn]);
+
+  it('lets a power loss go back to where the failed fsync stood, even after a later fsync succeeded, and allows refusing (lost pages)', () => {
+    const snapshot = driveFrom(oneAcked(), [tick(1_000), plain('AOF_FSYNC_FAILED'), tick(1_000), plain('BG_FSYNC_DONE')]);
+    const { aof } = snapshot.context;
+    expect([aof.poisonedFromLength, aof.durableLength, aof.writtenLength, aof.lastFsyncStatus]).toEqual([0, 1, 1, 'ok']);
+    const allowed = allowedAfterCrash(snapshot, 'power');
+    expect(loadsOf(allowed)).toEqual([{ source: 'aof', writes: [1], lengthMin: 0, lengthMax: 1 }]);
+    expect(allowed.refusalReasons).toEqual([refusalLostPages]);
+    expect(isOutcomeAllowed(allowed, loaded('aof', snapshot.context.history, 0))).toBe(true);
+    expect(isOutcomeAllowed(allowed, refused)).toBe(true);
+    // A process crash keeps the page cache: nothing is lost, nothing may be refused.
+    const afterProcessCrash = allowedAfterCrash(snapshot, 'process');
+    expect(loadsOf(afterProcessCrash)).toEqual([{ source: 'aof', writes: [1], lengthMin: 1, lengthMax: 1 }]);
+    expect(afterProcessCrash.refusalReasons).toEqual([]);
+  });
+
+  it('allows no refusal and no loss when the failed fsync came after OS writeback had made every written write durable', () => {
+    const snapshot = driveFrom(oneAcked(), [tick(1_000), plain('OS_WRITEBACK'), plain('AOF_FSYNC_FAILED')]);
+    const { aof } = snapshot.context;
+    expect([aof.poisonedFromLength, aof.durableLength, aof.writtenLength, aof.lastFsyncStatus]).toEqual([1, 1, 1, 'err']);
+    const allowed = allowedAfterCrash(snapshot, 'power');
+    expect(loadsOf(allowed)).toEqual([{ source: 'aof', writes: [1], lengthMin: 1, lengthMax: 1 }]);
+    expect(allowed.refusalReasons).toEqual([]);
+    expect(isOutcomeAllowed(allowed, refused)).toBe(false);
   });
 });
 
@@ -496,6 +529,27 @@ describe('isOutcomeAllowed on reordered and holey histories', () => {
     expect(isOutcomeAllowed(allowed, loaded('aof', [w1, w2], 2))).toBe(true);
     // A write with the same effect but another id is another write.
     expect(isOutcomeAllowed(allowed, loaded('aof', [w1, { ...w2, id: 99 }], 2))).toBe(false);
+  });
+});
+
+// ---- outcomes that claim more writes than their log holds ----
+
+describe('isOutcomeAllowed and sameLogPrefix on logs shorter than the compared length', () => {
+  it('rejects a loaded outcome whose log is shorter than the length it claims, even when its writes match (power loss, appendfsync=everysec)', () => {
+    const snapshot = drive(aofEverysec, [set('a', '1'), turn, set('b', '2'), turn, set('c', '3'), turn]);
+    const [w1, w2] = snapshot.context.history;
+    if (w1 === undefined || w2 === undefined) throw new Error('three writes');
+    const allowed = allowedAfterCrash(snapshot, 'power');
+    expect(isOutcomeAllowed(allowed, loaded('aof', [w1, w2], 2))).toBe(true);
+    expect(isOutcomeAllowed(allowed, loaded('aof', [w1, w2], 3))).toBe(false);
+  });
+
+  it('says two logs share no prefix of a length that neither holds, even when they are the same writes', () => {
+    const { history } = drive(aofEverysec, [set('a', '1'), turn, set('b', '2'), turn]).context;
+    expect(sameLogPrefix(history, history, 2)).toBe(true);
+    expect(sameLogPrefix(history, history, 3)).toBe(false);
+    expect(sameLogPrefix(history, history.slice(0, 1), 2)).toBe(false);
+    expect(sameLogPrefix(history.slice(0, 1), history, 2)).toBe(false);
   });
 });
 
