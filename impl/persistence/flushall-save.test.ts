@@ -69,6 +69,18 @@ describe('FLUSHALL and RDB', () => {
     expect(await h.run('dbsize')).toBe(2);
   });
 
+  it('inside EXEC, two FLUSHALLs save twice; dirty ends as the changes after the second (found by the store-bgsave property, seed 1866148418)', async () => {
+    const h = await openHarness({ config: savePoints });
+    await h.run('set', 'k', 'v');
+    await h.run('multi');
+    for (const argv of [['set', 'a', '1'], ['flushall'], ['set', 'b', '2'], ['flushall'], ['set', 'c', '3']]) await h.run(...argv);
+    expect(await h.run('exec')).toEqual(['+OK', '+OK', '+OK', '+OK', '+OK']);
+    expect(canonical(await dumpDataset(h.fs))).toBe(canonical(new Map()));
+    expect(h.store.info()).toMatchObject({ rdbChangesSinceLastSave: 1, rdbLastBgsaveStatus: 'ok' });
+    expect(await h.run('set', 'd', '4')).toBe('+OK');
+    expect(h.store.info().rdbChangesSinceLastSave).toBe(2);
+  });
+
   it('keeps dirty when its save fails (ENOSPC), and does not set the error status', async () => {
     const h = await openHarness({ config: savePoints });
     await h.run('set', 'a', '1');

@@ -44,6 +44,8 @@ export type BgsaveStart = { readonly reason: 'save-point'; readonly point: SaveP
 /** FLUSHALL's pending synchronous save: of the empty dataset, after the cancelled BGSAVE settled. */
 export interface FlushAllSave {
   readonly dirtyAtSave: number;
+  /** How much saves had taken off dirty when this one was requested (see #dirtyTakenOff). */
+  readonly takenOffAtRequest: number;
   readonly cancelled: Promise<void>;
 }
 
@@ -77,6 +79,12 @@ export class RdbPersistence {
   #rdbSaves = 0;
   #lastCowBytes = 0;
   #bgsaveScheduled = false;
+  /**
+   * The total every synchronous save has taken off `dirty`. A FLUSHALL's save runs after its turn,
+   * so two FLUSHALLs in one EXEC queue two saves; the second's baseline must not count what the
+   * first already took off (Redis saves inside each FLUSHALL, one after the other).
+   */
+  #dirtyTakenOff = 0;
 
   constructor(options: RdbPersistenceOptions) {
     this.#options = options;
@@ -139,7 +147,7 @@ export class RdbPersistence {
     const config = this.#options.config();
     const snapshot = RdbSnapshot.begin({ keyspace: this.#keyspace, format: rdbSnapshotFormat(this.#encoderOptions()), sliceKeys: config.snapshotSliceKeys, mode: 'blocking' });
     if (!(await this.#writeBlocking(snapshot))) return errorReply('ERR');
-    this.#savedSynchronously(this.#keyspace.dirty);
+    this.#savedSynchronously(this.#keyspace.dirty, this.#dirtyTakenOff);
     return okReply;
   }
 
@@ -155,7 +163,7 @@ export class RdbPersistence {
       () => undefined,
       () => undefined,
     );
-    return { dirtyAtSave: this.#keyspace.dirty, cancelled: cancelled ?? Promise.resolve() };
+    return { dirtyAtSave: this.#keyspace.dirty, takenOffAtRequest: this.#dirtyTakenOff, cancelled: cancelled ?? Promise.resolve() };
   }
 
   /** FLUSHALL's rdbSave: the dataset right after FLUSHALL, which is empty. */
@@ -164,7 +172,7 @@ export class RdbPersistence {
     const encoder = new RdbEncoder(this.#encoderOptions());
     const chunks = [encoder.header(), encoder.end()];
     let next = 0;
-    if (await this.#writeBlocking({ nextChunk: () => chunks[next++] ?? null })) this.#savedSynchronously(request.dirtyAtSave);
+    if (await this.#writeBlocking({ nextChunk: () => chunks[next++] ?? null })) this.#savedSynchronously(request.dirtyAtSave, request.takenOffAtRequest);
   }
 
   async #writeBlocking(source: ChunkSource): Promise<boolean> {
@@ -180,10 +188,12 @@ export class RdbPersistence {
   }
 
   /** rdbSave's success: dirty back to what came after the save, lastsave, status ok. */
-  #savedSynchronously(dirtyAtSave: number): void {
-    const dirty = this.#keyspace.dirty - dirtyAtSave;
-    assert.ok(dirty >= 0, 'nothing reset dirty during the save');
+  #savedSynchronously(dirtyAtSave: number, takenOffAtRequest: number): void {
+    const baseline = dirtyAtSave - (this.#dirtyTakenOff - takenOffAtRequest);
+    const dirty = this.#keyspace.dirty - baseline;
+    assert.ok(baseline >= 0 && dirty >= 0, 'nothing but earlier saves reset dirty during the save');
     this.#keyspace.dirty = dirty;
+    this.#dirtyTakenOff += baseline;
     this.#lastSaveSeconds = seconds(this.#nowMs());
     this.#lastBgsaveOk = true;
   }
