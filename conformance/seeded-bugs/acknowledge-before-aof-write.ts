@@ -14,7 +14,8 @@
  * Caught by: 'acknowledgement' (a reply resolved before the write its turn logged).
  */
 import type { FileHandle, FileSystem } from '../../impl/index.ts';
-import { ForwardingFileSystem, ForwardingHandle, incrAofPattern } from './forwarding-file-system.ts';
+import { ForwardingFileSystem, ForwardingHandle } from '../../impl/fs/testing/forwarding-file-system.ts';
+import { incrAofPattern } from './seeded-bug-paths.ts';
 
 class LateAppendHandle extends ForwardingHandle {
   #queue: Promise<void> = Promise.resolve();

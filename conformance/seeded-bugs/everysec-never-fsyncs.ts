@@ -11,7 +11,8 @@
  * running). The oracle cannot see it: the model never believed the unsynced writes durable.
  */
 import type { FileHandle, FileSystem } from '../../impl/index.ts';
-import { ForwardingFileSystem, ForwardingHandle, incrAofPattern } from './forwarding-file-system.ts';
+import { ForwardingFileSystem, ForwardingHandle } from '../../impl/fs/testing/forwarding-file-system.ts';
+import { incrAofPattern } from './seeded-bug-paths.ts';
 
 class NeverSyncedHandle extends ForwardingHandle {
   override fsync(): Promise<void> {

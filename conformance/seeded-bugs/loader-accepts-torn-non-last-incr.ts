@@ -18,7 +18,7 @@
 import type { FileHandle, FileStat, FileSystem, OpenMode } from '../../impl/index.ts';
 import { parseAofManifest } from '../../impl/encoding/aof-manifest-codec.ts';
 import { scanAofCommands } from '../damaged-aof/aof-command-scan.ts';
-import { ForwardingFileSystem, ForwardingHandle } from './forwarding-file-system.ts';
+import { ForwardingFileSystem, ForwardingHandle } from '../../impl/fs/testing/forwarding-file-system.ts';
 
 const incrName = /^(.+)\.\d+\.incr\.aof$/;
 

@@ -13,7 +13,8 @@
  * implementation's finished one (see the known gaps in seeded-bugs.test.ts).
  */
 import type { FileSystem } from '../../impl/index.ts';
-import { ForwardingFileSystem, tempRdbPattern } from './forwarding-file-system.ts';
+import { ForwardingFileSystem } from '../../impl/fs/testing/forwarding-file-system.ts';
+import { tempRdbPattern } from './seeded-bug-paths.ts';
 
 function directoryOf(path: string): string {
   const cut = path.lastIndexOf('/');

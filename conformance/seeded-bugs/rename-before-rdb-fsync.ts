@@ -11,7 +11,8 @@
  * Caught by: 'refinement' (the model does not allow RDB_RENAMED before RDB_TEMP_FSYNCED).
  */
 import type { FileHandle, FileSystem } from '../../impl/index.ts';
-import { ForwardingFileSystem, ForwardingHandle, tempRdbPattern } from './forwarding-file-system.ts';
+import { ForwardingFileSystem, ForwardingHandle } from '../../impl/fs/testing/forwarding-file-system.ts';
+import { tempRdbPattern } from './seeded-bug-paths.ts';
 
 class DeferredFsyncHandle extends ForwardingHandle {
   #fsyncHeld = false;

@@ -10,7 +10,8 @@
  * Caught by: 'oracle' (a restart the model does not allow: a refused or wrong dump).
  */
 import type { FileHandle, FileSystem } from '../../impl/index.ts';
-import { ForwardingFileSystem, ForwardingHandle, tempRdbPattern } from './forwarding-file-system.ts';
+import { ForwardingFileSystem, ForwardingHandle } from '../../impl/fs/testing/forwarding-file-system.ts';
+import { tempRdbPattern } from './seeded-bug-paths.ts';
 
 class NoOpFsyncHandle extends ForwardingHandle {
   override fsync(): Promise<void> {

@@ -17,7 +17,8 @@
  * writingBase) and 'oracle' (disk side: an empty or torn base after the swap).
  */
 import type { FileHandle, FileSystem } from '../../impl/index.ts';
-import { ForwardingFileSystem, ForwardingHandle, tempRewriteBasePattern } from './forwarding-file-system.ts';
+import { ForwardingFileSystem, ForwardingHandle } from '../../impl/fs/testing/forwarding-file-system.ts';
+import { tempRewriteBasePattern } from './seeded-bug-paths.ts';
 
 class NoOpFsyncHandle extends ForwardingHandle {
   override fsync(): Promise<void> {

@@ -12,8 +12,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CrashFileSystem } from '../fs/crash-file-system.ts';
-import type { FileHandle, OpenMode } from '../fs/file-system.ts';
+import type { FileHandle } from '../fs/file-system.ts';
 import { FsError, type FsErrorCode } from '../fs/fs-error.ts';
+import { ForwardingHandle } from '../fs/testing/forwarding-file-system.ts';
 import { byteStringOfText } from '../values/redis-value.ts';
 import { AofWriter } from './aof-writer.ts';
 import { ManualScheduler } from './manual-scheduler.ts';
@@ -21,21 +22,15 @@ import type { AppendFsync } from './store-config.ts';
 import { TestClock, fileSystemWithDirectory, settle } from './testing/store-harness.ts';
 
 /** A file handle whose next fdatasync, once held, waits until released; it logs fdatasync starts and ends. */
-class HoldingHandle implements FileHandle {
+class HoldingHandle extends ForwardingHandle {
   readonly events: string[] = [];
   #hold: { gate: Promise<FsError | null>; release: (error: FsError | null) => void } | null = null;
 
   constructor(
-    private readonly inner: FileHandle,
+    inner: FileHandle,
     private readonly label: string,
-  ) {}
-
-  get path(): string {
-    return this.inner.path;
-  }
-
-  get mode(): OpenMode {
-    return this.inner.mode;
+  ) {
+    super(inner);
   }
 
   /** The next fdatasync waits; `release` ends it (rejecting with `error` when given). */
@@ -51,25 +46,7 @@ class HoldingHandle implements FileHandle {
     };
   }
 
-  read(offset: number, length: number): Promise<Uint8Array> {
-    return this.inner.read(offset, length);
-  }
-  write(data: Uint8Array, offset: number): Promise<void> {
-    return this.inner.write(data, offset);
-  }
-  append(data: Uint8Array): Promise<void> {
-    return this.inner.append(data);
-  }
-  truncate(size: number): Promise<void> {
-    return this.inner.truncate(size);
-  }
-  size(): Promise<number> {
-    return this.inner.size();
-  }
-  fsync(): Promise<void> {
-    return this.inner.fsync();
-  }
-  async fdatasync(): Promise<void> {
+  override async fdatasync(): Promise<void> {
     const hold = this.#hold;
     this.#hold = null;
     this.events.push(`${this.label} fdatasync start`);
@@ -80,9 +57,6 @@ class HoldingHandle implements FileHandle {
     }
     await this.inner.fdatasync();
     this.events.push(`${this.label} fdatasync ok`);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * A FileSystem (and FileHandle) that forwards every call to another one unchanged: the base the
- * seeded bugs override one or two methods of. Not a bug itself.
+ * Test support: a FileSystem (and FileHandle) that forwards every call to another one unchanged,
+ * the base that a test double overrides one or two methods of (conformance's seeded bugs, the AOF
+ * writer's held fdatasync).
  *
  * Invariants:
  * - Every call the subclass does not override reaches the inner file system with the same
@@ -8,7 +9,7 @@
  * - Handles are wrapped through `wrapHandle`, so a subclass can change what one handle does
  *   (its fsync, its append) without touching the others.
  */
-import type { FileHandle, FileStat, FileSystem, OpenMode } from '../../impl/index.ts';
+import type { FileHandle, FileStat, FileSystem, OpenMode } from '../file-system.ts';
 
 export class ForwardingHandle implements FileHandle {
   constructor(readonly inner: FileHandle) {}
@@ -98,10 +99,3 @@ export class ForwardingFileSystem implements FileSystem {
     return this.inner.fsyncDirectory(path);
   }
 }
-
-/** Redis's temp RDB name (`temp-<pid>.rdb`), as SAVE and the BGSAVE child write it. */
-export const tempRdbPattern = /temp-\d+\.rdb$/;
-/** An incr file of the multi-part AOF (`appendonlydir/<appendfilename>.<seq>.incr.aof`). */
-export const incrAofPattern = /\/appendonlydir\/[^/]+\.\d+\.incr\.aof$/;
-/** The rewrite child's temp base (`temp-rewriteaof-bg-<pid>.aof`). */
-export const tempRewriteBasePattern = /temp-rewriteaof-bg-\d+\.aof$/;
