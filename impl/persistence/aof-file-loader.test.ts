@@ -14,6 +14,8 @@ import { opcode } from '../encoding/rdb-format.ts';
 import { encodeRdb } from '../encoding/rdb-dataset.ts';
 import { rdbFile } from '../encoding/testing/rdb-test-file.ts';
 import type { CrashFileSystem } from '../fs/crash-file-system.ts';
+import type { FileHandle } from '../fs/file-system.ts';
+import { ForwardingFileSystem, ForwardingHandle } from '../fs/testing/forwarding-file-system.ts';
 import { aofLoadChunkBytes } from '../impl-limits.ts';
 import { Keyspace } from '../keyspace/index.ts';
 import { seededRandom } from '../testing/seeded-random.ts';
@@ -179,5 +181,44 @@ describe('a file bigger than the read chunk', () => {
     for (let index = 0; index < count; index += 1) expect(keyspace.peek(0, `key:${index}`)?.value).toEqual({ type: 'string', value: value(index) });
     const reads = fs.operationLog.entries.filter((entry) => entry.operation === 'read' && entry.path === path).map((entry) => entry.detail);
     expect(reads).toEqual([`[0,${aofLoadChunkBytes})`, `[${aofLoadChunkBytes},${2 * aofLoadChunkBytes})`, `[${2 * aofLoadChunkBytes},${text.length})`]);
+  });
+
+  it('a file another process shrinks during the load (to 1.5 chunks, after the first read): the load ends at the new end, reports the torn command there as truncated, and stops after the first read that finds nothing', async () => {
+    const value = (index: number): string => String.fromCharCode(97 + (index % 26)).repeat(100_003);
+    let text = resp('SELECT', '0');
+    const ends: number[] = [];
+    while (text.length < 2.5 * aofLoadChunkBytes) {
+      text += resp('set', `key:${ends.length}`, value(ends.length));
+      ends.push(text.length);
+    }
+    const shrunkTo = Math.floor(1.5 * aofLoadChunkBytes);
+    const disk = await diskWith({ [name]: text });
+    const reads: string[] = [];
+    // The handle's size() was taken before the shrink, so the loader still expects 2.5 chunks.
+    class ShrinkingHandle extends ForwardingHandle {
+      override async read(offset: number, length: number): Promise<Uint8Array> {
+        const bytes = await this.inner.read(offset, length);
+        reads.push(`[${offset},${offset + length}) -> ${bytes.length}`);
+        if (offset === 0) {
+          const writer = await disk.open(path, 'read-write');
+          await writer.truncate(shrunkTo);
+          await writer.close();
+        }
+        return bytes;
+      }
+    }
+    class ShrinkingFileSystem extends ForwardingFileSystem {
+      protected override wrapHandle(handle: FileHandle): FileHandle {
+        return new ShrinkingHandle(handle);
+      }
+    }
+    const keyspace = new Keyspace({ now: () => startMs });
+    keyspace.loading = true;
+    const result = await loadAofFile({ fileSystem: new ShrinkingFileSystem(disk), path, keyspace, random: seededRandom(7), verifyChecksum: true });
+    keyspace.loading = false;
+    const complete = ends.filter((end) => end <= shrunkTo);
+    expect(result).toMatchObject({ status: 'truncated', size: text.length, validUpTo: complete[complete.length - 1], rdbPreamble: false, commandsApplied: complete.length + 1 });
+    expect(keyspace.size(0)).toBe(complete.length);
+    expect(reads).toEqual([`[0,${aofLoadChunkBytes}) -> ${aofLoadChunkBytes}`, `[${aofLoadChunkBytes},${2 * aofLoadChunkBytes}) -> ${shrunkTo - aofLoadChunkBytes}`, `[${shrunkTo},${Math.min(shrunkTo + aofLoadChunkBytes, text.length)}) -> 0`]);
   });
 });

@@ -154,4 +154,26 @@ describe('legacy single-file AOF upgrade', () => {
     expect(await fileText(fs, legacyPath)).toBe(outer);
     expect(await manifestText(fs)).toBe(manifestOf('file appendonly.aof.1.incr.aof seq 1 type i'));
   });
+
+  it('loads the directory’s AOF and leaves the legacy file alone when the manifest names a base other than appendonly.aof (appendonly.aof.1.base.aof, no incr)', async () => {
+    const outer = `${resp('SELECT', '0')}${resp('set', 'outer', 'x')}`;
+    const fs = await disk({ 'appendonly.aof': outer }, { 'appendonly.aof.1.base.aof': legacyResp, 'appendonly.aof.manifest': manifestOf('file appendonly.aof.1.base.aof seq 1 type b') });
+    const { store, error } = await reopen(fs, aofConfig('always'));
+    expect(error).toBe(null);
+    expect(datasetOf(store ?? expect.fail('store'))).toBe(await expectedOld());
+    expect(await fileText(fs, legacyPath)).toBe(outer);
+    // The base stays; start-up adds the first incr, as it does for any manifest without one.
+    expect(await manifestText(fs)).toBe(manifestOf('file appendonly.aof.1.base.aof seq 1 type b', 'file appendonly.aof.1.incr.aof seq 1 type i'));
+  });
+
+  it('does not take the legacy file in when the manifest names appendonly.aof as base and also lists an incr (not an interrupted upgrade): refused as missing-file, manifest and legacy file untouched', async () => {
+    const manifest = manifestOf('file appendonly.aof seq 1 type b', 'file appendonly.aof.1.incr.aof seq 1 type i');
+    const fs = await disk({ 'appendonly.aof': legacyResp }, { 'appendonly.aof.1.incr.aof': resp('SELECT', '0') + resp('set', 'incr', 'y'), 'appendonly.aof.manifest': manifest });
+    const { error } = await reopen(fs, aofConfig('always'));
+    expect(error).toBeInstanceOf(AofLoadError);
+    expect(error).toMatchObject({ kind: 'missing-file' });
+    expect(await fileText(fs, legacyPath)).toBe(legacyResp);
+    expect(await manifestText(fs)).toBe(manifest);
+    expect(await aofListing(fs)).toEqual(['appendonly.aof.1.incr.aof', 'appendonly.aof.manifest']);
+  });
 });
