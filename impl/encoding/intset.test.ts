@@ -36,4 +36,24 @@ describe('intset', () => {
   ])('rejects %s', (_name, blobHex) => {
     expect(() => decodeIntset(Buffer.from(blobHex, 'hex'))).toThrow(BlobFormatError);
   });
+
+  it('a blob cut inside its count field is refused at byte 4: needs 4 bytes but only 2 remain', () => {
+    // width 2 (02000000), then 2 of the 4 bytes of the count
+    expect(() => decodeIntset(Buffer.from('020000000100', 'hex'))).toThrow(
+      expect.objectContaining({ name: 'BlobFormatError', blobKind: 'intset', position: 4, detail: 'needs 4 bytes but only 2 remain' }),
+    );
+  });
+
+  // The reason and byte end up in the corrupt-RDB report (the value decoder wraps the BlobFormatError).
+  it.each([
+    // 8 + 1 * 3 = 11 bytes would fit 3-byte members: refused for the width alone (Redis knows 2, 4 and 8).
+    ['width 3 even when the size fits 3-byte members', 0, 'invalid width 3', '03000000' + '01000000' + '010000'],
+    ['a count of 3 int16 members in a 12-byte blob', 4, '3 members of 2 bytes need 14 bytes, blob has 12', '02000000' + '03000000' + '0100' + '0200'],
+    ['two bytes after the last member', 4, '1 members of 2 bytes need 10 bytes, blob has 12', '02000000' + '01000000' + '0100' + '0000'],
+    ['a member below the one before it', 10, 'member 1 is not above the previous member 2', '02000000' + '02000000' + '0200' + '0100'],
+  ])('refuses %s at byte %i of the intset: %s', (_name, position, detail, blobHex) => {
+    expect(() => decodeIntset(Buffer.from(blobHex, 'hex'))).toThrow(
+      expect.objectContaining({ name: 'BlobFormatError', blobKind: 'intset', position, detail }),
+    );
+  });
 });

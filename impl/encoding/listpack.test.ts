@@ -29,6 +29,8 @@ describe('listpack encoding', () => {
     ['8388608', 'f30000800005'],
     ['-2147483648', 'f30000008005'],
     ['2147483648', 'f4000000800000000009'],
+    // 2^53 + 1 = 0x0020000000000001 has no exact double: the int64 must come from the digits.
+    ['9007199254740993', 'f4010000000000200009'],
     ['-9223372036854775808', 'f4000000000000008009'],
     ['9223372036854775807', 'f4ffffffffffffff7f09'],
   ])('stores the integer %s in its smallest encoding (%s)', (element, expected) => {
@@ -57,8 +59,9 @@ describe('listpack encoding', () => {
     expect(decodeListpack(encodeListpack([element]))).toEqual([element]);
   });
 
-  it("uses Redis's backlen thresholds (127 → 1 byte, 16382 → 2, 16383 → 3)", () => {
-    expect([127, 128, 16382, 16383, 2097150, 2097151].map(backlenSize)).toEqual([1, 2, 2, 3, 3, 4]);
+  it("uses Redis's backlen thresholds (127 → 1 byte, 16382 → 2, 16383 → 3, 2097151 → 4, 268435455 → 5)", () => {
+    // lpEncodeBacklen: <= 127, < 16383, < 2097151, < 268435455, else 5 bytes.
+    expect([127, 128, 16382, 16383, 2097150, 2097151, 268435454, 268435455].map(backlenSize)).toEqual([1, 2, 2, 3, 3, 4, 4, 5]);
   });
 
   it('writes count 65535 (unknown) for 65535+ elements and still decodes them', () => {
@@ -99,7 +102,61 @@ describe('listpack decoding rejects bad structure', () => {
     expect(() => decodeListpack(blob())).toThrow(BlobFormatError);
   });
 
+  // The reason and byte end up in the corrupt-RDB report (the value decoder wraps the BlobFormatError).
+  // good() is 20 bytes: header 6, 'a' 81 61 02, '1000' as 13-bit int c3 e8 02, 'hello' 85 68656c6c6f 06, ff.
+  it.each([
+    // Six bytes hold the header, and its count 65535 needs no entries, but there is no room for the 0xFF.
+    ['a 6-byte blob 06000000 ffff', 0, '6 bytes is shorter than an empty listpack', () => Uint8Array.from([6, 0, 0, 0, 0xff, 0xff])],
+    ['a total_bytes of 99 on a 20-byte listpack', 0, 'header says 99 bytes, blob has 20', () => mutated((bytes) => void (bytes[0] = 99))],
+    ['a count of 4 over 3 entries', 4, 'header count 4 but 3 entries', () => mutated((bytes) => void (bytes[4] = 4))],
+    ['a 0xFF where the first entry starts', 6, '0xFF terminator before the end of the listpack', () => mutated((bytes) => void (bytes[6] = 0xff))],
+    // 09000000 0100 f5 01 ff: a one-byte entry with a correct backlen, refused for its encoding byte alone.
+    ['the encoding byte 0xF5 (no such encoding)', 6, 'invalid entry encoding byte 0xf5', () => Uint8Array.from([9, 0, 0, 0, 1, 0, 0xf5, 0x01, 0xff])],
+    // A 126-byte string is e0 7e + 126 bytes = 128 bytes, backlen 01 80. With 01 00, the backlen read from its
+    // end stops at the 00 (no 0x80 flag): 0 in 1 byte, as Redis's lpDecodeBacklen reads it too.
+    [
+      'a 2-byte backlen whose last byte lacks the 0x80 flag',
+      6,
+      'backlen 0 does not match entry size 128',
+      () => {
+        const bytes = encodeListpack(['x'.repeat(126)]);
+        bytes[bytes.length - 2] = 0x00;
+        return bytes;
+      },
+    ],
+  ])('refuses %s at byte %i of the listpack: %s', (_name, position, detail, blob) => {
+    expect(() => decodeListpack(blob())).toThrow(expect.objectContaining({ name: 'BlobFormatError', blobKind: 'listpack', position, detail }));
+  });
+
   it('accepts an empty listpack (07000000 0000 ff) as zero elements', () => {
     expect(decodeListpack(Uint8Array.from([7, 0, 0, 0, 0, 0, 0xff]))).toEqual([]);
+  });
+});
+
+describe('listpack backlens as Redis 7.0 validates them', () => {
+  // Redis's deep check (lpValidateNext) decodes the backlen from its last byte backwards with
+  // lpDecodeBacklen, stopping at the first byte without the 0x80 flag, and compares only the value.
+  it('accepts a 16378-byte string (entry size 16383) whose 3-byte backlen 00 ff ff is written 00 7f ff', () => {
+    const element = 'x'.repeat(16_378); // f0 + u32le length + 16378 bytes = 16383, backlen 00 ff ff
+    const blob = encodeListpack([element]);
+    expect(hexOf(blob.subarray(-4))).toBe('00ffffff');
+    blob[blob.length - 3] = 0x7f; // read from the end: ff (127, flagged) then 7f (127 * 128, unflagged) = 16383
+    expect(decodeListpack(blob)).toEqual([element]);
+  });
+
+  it('refuses a 126-byte string whose 2-byte backlen 01 80 is written 81 80: the flags run on into the data byte 78', () => {
+    const blob = encodeListpack(['x'.repeat(126)]); // e0 7e + 126 x 'x' = 128 bytes, backlen 01 80
+    blob[blob.length - 3] = 0x81;
+    // From the end: 80 (0, flagged), 81 (1 * 128, flagged), 78 (120 * 128^2, unflagged) = 1966208.
+    expect(() => decodeListpack(blob)).toThrow(expect.objectContaining({ name: 'BlobFormatError', blobKind: 'listpack', position: 6, detail: 'backlen 1966208 does not match entry size 128' }));
+  });
+
+  it('refuses a backlen whose flag runs on over 5 bytes (126 bytes of 0xff, backlen 01 80 written ff ff)', () => {
+    const blob = encodeListpack(['\xff'.repeat(126)]);
+    blob[blob.length - 3] = 0xff;
+    blob[blob.length - 2] = 0xff;
+    expect(() => decodeListpack(blob)).toThrow(
+      expect.objectContaining({ name: 'BlobFormatError', blobKind: 'listpack', position: 6, detail: 'backlen has a continuation flag on all 5 bytes (entry size 128)' }),
+    );
   });
 });

@@ -129,19 +129,24 @@ function readEntry(reader: ByteReader): ByteString {
   }
 }
 
+/**
+ * Redis's deep check (lpValidateNext with lpDecodeBacklen): the backlen is read from its last
+ * byte backwards, 7 bits a byte, up to the first byte without the 0x80 flag (a fifth flagged
+ * byte makes it invalid), and only the value is compared with the entry size; how many bytes
+ * that read took is not checked, and it may run back into the entry's data.
+ */
 function checkBacklen(reader: ByteReader, entryLength: number, entryStart: number): void {
-  const size = backlenSize(entryLength);
-  const start = reader.position;
-  reader.skip(size);
+  reader.skip(backlenSize(entryLength));
   let value = 0;
-  let consumed = 0;
-  for (let at = start + size - 1; at >= start; at -= 1) {
-    const byte = reader.bytes[at] as number;
+  for (let consumed = 0; ; consumed += 1) {
+    const byte = reader.bytes[reader.position - 1 - consumed] as number;
     value += (byte & 0x7f) * 2 ** (7 * consumed);
-    consumed += 1;
     if ((byte & 0x80) === 0) break;
+    if (consumed === 4) {
+      reader.fail(`backlen has a continuation flag on all 5 bytes (entry size ${entryLength})`, entryStart);
+    }
   }
-  if (consumed !== size || value !== entryLength) reader.fail(`backlen ${value} (${consumed} bytes) does not match entry size ${entryLength}`, entryStart);
+  if (value !== entryLength) reader.fail(`backlen ${value} does not match entry size ${entryLength}`, entryStart);
 }
 
 export function decodeListpack(blob: Uint8Array): ByteString[] {

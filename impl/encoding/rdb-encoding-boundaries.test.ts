@@ -152,7 +152,16 @@ describe('lists are quicklists of listpack nodes of at most 8 KiB', () => {
 
   it('with compression on, nodes are LZF strings and the list still round-trips', () => {
     const items = range(4000).map((index) => `value-${index % 10}`);
-    expect(encodeOne('l', { type: 'list', items }, true)[0]).toBe(typeByte.listQuicklist2);
+    const entry = encodeOne('l', { type: 'list', items }, true);
+    expect(entry[0]).toBe(typeByte.listQuicklist2);
+    const reader = afterKey(entry);
+    const count = readLength(reader, context, 'nodes');
+    expect(count).toBeGreaterThan(1);
+    for (let node = 0; node < count; node += 1) {
+      expect(readLength(reader, context, 'container')).toBe(2);
+      expect(reader.bytes[reader.position]).toBe(0xc3); // the node's listpack is stored in the LZF form
+      readRdbBytes(reader, context, 'node');
+    }
   });
 });
 

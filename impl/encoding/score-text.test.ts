@@ -13,6 +13,10 @@ describe('score text', () => {
     [Infinity, 'inf'],
     [-Infinity, '-inf'],
     [2 ** 60, '1152921504606846976'],
+    // ±2^63 is not below the int64 limit: shortest round-trip text, which a listpack keeps as a
+    // string (as it keeps Redis's "%.17g" text), not the int64 text of 2^63 or of -2^63.
+    [2 ** 63, '9223372036854776000'],
+    [-(2 ** 63), '-9223372036854776000'],
     [1e21, '1e+21'],
     [0.1 + 0.2, '0.30000000000000004'],
   ])('formats %d as %s', (score, text) => {

@@ -1,11 +1,12 @@
 /**
- * Zipmap blobs (Redis <= 2.4 small hashes; load only): `zmlen` (1 byte; >= 254 means "count
+ * Zipmap blobs (Redis <= 2.4 small hashes; load only): `zmlen` (1 byte; 254 means "count
  * unknown"), then per pair: len, field, len, free, value, `free` unused bytes; then 0xFF.
- * A len is one byte below 254, or 254 followed by a u32le.
+ * A len is one byte below 254, or any byte from 254 up followed by a u32le (as Redis's
+ * zipmapDecodeLength reads it); 0xFF is the end marker only where a field would start.
  *
  * Invariants (each a BlobFormatError, as Redis's deep zipmap check, which 7.0 always runs):
- * every length stays inside the blob; the 0xFF end is the last byte; a zmlen below 254 equals
- * the pair count; a zipmap with no pairs is invalid.
+ * every length stays inside the blob; the 0xFF end is the last byte; a zmlen other than 254
+ * equals the pair count; a zipmap with no pairs is invalid.
  */
 import type { ByteString } from '../values/redis-value.ts';
 import { ByteReader } from './byte-reader.ts';
@@ -15,7 +16,6 @@ const end = 255;
 
 function readLength(reader: ByteReader): number {
   const first = reader.u8();
-  if (first === end) reader.fail('unexpected end marker inside a pair', reader.position - 1);
   return first < bigLength ? first : reader.u32le();
 }
 
@@ -35,6 +35,6 @@ export function decodeZipmap(blob: Uint8Array): ByteString[] {
   if (reader.remaining !== 0) reader.fail(`${reader.remaining} bytes after the end marker`);
   const pairs = elements.length / 2;
   if (pairs === 0) reader.fail('empty zipmap', 0);
-  if (declared < bigLength && declared !== pairs) reader.fail(`header count ${declared} but ${pairs} pairs`, 0);
+  if (declared !== bigLength && declared !== pairs) reader.fail(`header count ${declared} but ${pairs} pairs`, 0);
   return elements;
 }

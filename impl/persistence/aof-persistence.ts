@@ -504,8 +504,10 @@ export class AofPersistence {
       return false;
     }
     // markRewrittenIncrAofAsHistory: every incr but the live one (all of them with the AOF off).
-    const keep = this.#state === 'off' ? 0 : 1;
-    const demoted = [...incrs.slice(0, incrs.length - keep)].reverse().map((entry): AofManifestEntry => ({ ...entry, type: 'history' }));
+    // A temp incr renamed above stays the incr even if CONFIG SET appendonly no came during the
+    // rename: it holds the writes made during the rewrite, which the new base lacks.
+    const keep = this.#state !== 'off' || renamedIncr !== null ? 1 : 0;
+    const demoted = incrs.slice(0, incrs.length - keep).map((entry): AofManifestEntry => ({ ...entry, type: 'history' }));
     const oldBase: AofManifestEntry[] = old.base === null ? [] : [{ ...old.base, type: 'history' }];
     const manifest: AofManifest = { base, history: [...demoted, ...oldBase, ...old.history], incrs: incrs.slice(incrs.length - keep) };
     try {
@@ -524,9 +526,11 @@ export class AofPersistence {
       this.#sizeBeforeLive = baseSize;
       this.#baseSize = this.#currentSize();
     }
-    if (this.#state === 'wait-rewrite') {
+    // A rewrite that CONFIG SET appendonly yes caught while it committed (started with the AOF
+    // off, so it has no temp incr) does not turn the AOF on: enableNow starts the first rewrite.
+    if (this.#state === 'wait-rewrite' && renamedIncr !== null) {
       this.#state = 'on';
-      if (renamedIncr !== null) this.#writer.renameLive(this.#layout.filePath(renamedIncr));
+      this.#writer.renameLive(this.#layout.filePath(renamedIncr));
     }
     this.#lastBgrewriteOk = true;
     this.#consecutiveFailures = 0;

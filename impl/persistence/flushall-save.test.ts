@@ -9,7 +9,10 @@
  * Method: a Store on a CrashFileSystem with a ManualScheduler; dumps are decoded back.
  */
 import { describe, expect, it } from 'vitest';
-import { canonical, dumpDataset, openHarness } from './testing/store-harness.ts';
+import { GatedFileSystem } from '../fs/testing/gated-file-system.ts';
+import { ManualScheduler } from './manual-scheduler.ts';
+import { openStore } from './store.ts';
+import { TestClock, canonical, directory, dumpDataset, dumpPath, fileSystemWithDirectory, openHarness, processId, seededRandom, settle, testConfig } from './testing/store-harness.ts';
 
 const savePoints = { save: [{ seconds: 900, changes: 1 }] };
 
@@ -56,6 +59,32 @@ describe('FLUSHALL and RDB', () => {
     expect(canonical(await dumpDataset(h.fs))).toBe(canonical(new Map()));
     expect(await h.fs.readdir('/data')).toEqual(['dump.rdb']);
     expect(h.store.info()).toMatchObject({ rdbChangesSinceLastSave: 0, rdbLastBgsaveStatus: 'ok' });
+  });
+
+  it('waits for a cancelled BGSAVE that is already renaming its file, so the dump ends empty, not the BGSAVE\'s', async () => {
+    // The BGSAVE has written its whole file when FLUSHALL cancels it; its rename still happens
+    // (a cancel cannot take it back). FLUSHALL's save must come after it, as in Redis, where the
+    // killed child is gone before the parent's synchronous rdbSave renames its file.
+    const crashFs = await fileSystemWithDirectory();
+    const fs = new GatedFileSystem(crashFs);
+    const held = fs.holdNext('rename', `${directory}/temp-${processId + 1}.rdb`);
+    let reached = false;
+    void held.reached.then(() => (reached = true));
+    const scheduler = new ManualScheduler();
+    const store = await openStore({ fileSystem: fs, directory, config: { ...testConfig, ...savePoints }, clock: new TestClock(), random: seededRandom(7), scheduler, processId });
+    await store.execute(['mset', 'a', '1', 'b', '2']);
+    await store.execute(['bgsave']);
+    while (!reached) {
+      expect(scheduler.runNext()).toBe(true);
+      await settle();
+    }
+    const flushing = store.execute(['flushall']);
+    await settle();
+    held.release();
+    expect(await flushing).toEqual({ kind: 'simple', value: 'OK' });
+    expect(canonical(await dumpDataset(crashFs, dumpPath))).toBe(canonical(new Map()));
+    expect(store.info()).toMatchObject({ rdbBgsaveInProgress: false, rdbLastBgsaveStatus: 'ok', rdbChangesSinceLastSave: 0 });
+    expect(await crashFs.readdir(directory)).toEqual(['dump.rdb']);
   });
 
   it('inside EXEC saves the instant of FLUSHALL: later commands of the EXEC are not in the dump but stay dirty', async () => {

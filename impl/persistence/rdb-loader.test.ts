@@ -263,6 +263,14 @@ describe('streaming the dump', () => {
       .map((entry) => `${entry.operation} ${entry.detail}`.trim());
   }
 
+  it('no dump.rdb: the report says missing with 0 keys and 0 bytes read, and the keyspace stays empty', async () => {
+    const fs = await fileSystemWithDirectory();
+    const keyspace = new Keyspace({ now: () => startMs });
+    const report = await loadRdbFile({ fileSystem: fs, path: dumpPath, keyspace, nowMs: startMs, verifyChecksum: true });
+    expect(report).toEqual({ source: 'missing', keysLoaded: 0, keysExpired: 0, bytesRead: 0 });
+    expect(keyspace.size(0)).toBe(0);
+  });
+
   it('reads a 2.5 MiB dump in consecutive 1 MiB reads ending exactly at its size, then closes it; the report says file and every byte read', async () => {
     const file = bigDump(5, 512 * 1024);
     const size = file.length;

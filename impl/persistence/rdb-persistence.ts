@@ -107,11 +107,6 @@ export class RdbPersistence {
     return writesDenied({ stopWritesOnBgsaveError: config.stopWritesOnBgsaveError, savePointCount: config.save.length, lastBgsaveOk: this.#lastBgsaveOk });
   }
 
-  /** Resolves when no background job runs (its outcome applied). */
-  backgroundSettled(): Promise<void> {
-    return this.#jobs.settled();
-  }
-
   cancelBackground(): void {
     this.#bgsave?.job.cancel();
   }

@@ -92,6 +92,25 @@ describe('save points in the store (cron)', () => {
     expect(h.store.info()).toMatchObject({ rdbLastBgsaveStatus: 'ok', rdbChangesSinceLastSave: 0, rdbSaves: 2 });
   });
 
+  it('starts a BGSAVE scheduled after a failed one only more than 5 s after the failed attempt (try at 2 s: not at 7 s, yes at 8 s)', async () => {
+    const h = await openHarness();
+    await h.run('set', 'a', '1');
+    h.clock.ms = 1_700_000_002_000;
+    h.fs.injectFault({ when: { matches: (request) => request.operation === 'fsync' }, fault: { kind: 'fsync-failure' }, times: 'once' });
+    expect(await h.run('bgsave')).toBe('+Background saving started');
+    await h.finish();
+    expect(h.store.info().rdbLastBgsaveStatus).toBe('err');
+    await h.run('multi');
+    await h.run('bgsave');
+    expect(await h.run('exec')).toEqual(['+Background saving scheduled']);
+    // serverCron: now - lastbgsave_try > CONFIG_BGSAVE_RETRY_DELAY (5) or lastbgsave_status ok (facts §2.4).
+    expect(await tickAt(h, 7)).toBeNull();
+    expect(h.store.info()).toMatchObject({ rdbBgsaveScheduled: true, rdbBgsaveInProgress: false });
+    expect(await tickAt(h, 8)).toEqual({ reason: 'scheduled' });
+    await h.finish();
+    expect(h.store.info()).toMatchObject({ rdbLastBgsaveStatus: 'ok', rdbChangesSinceLastSave: 0, rdbSaves: 2 });
+  });
+
   it('starts nothing while a BGSAVE runs, and follows CONFIG SET save', async () => {
     const h = await openHarness();
     await h.run('set', 'a', '1');

@@ -2,12 +2,14 @@
  * Goal: SAVE, BGSAVE [SCHEDULE], LASTSAVE and their bookkeeping behave as Redis 7.0
  * (facts §2.1–2.4; replies checked on redis-server 7.0.15): replies and errors, one background
  * job at a time, SAVE refused inside MULTI (NO_MULTI) and BGSAVE scheduled inside EXEC, dirty
- * reset by SAVE and reduced by the dirty at a BGSAVE's start, rdb_saves, lastsave, and the temp
- * file names. The dump written decodes to the dataset of the save's instant.
+ * reset by SAVE and reduced by the dirty at a BGSAVE's start, rdb_saves, lastsave, the INFO
+ * figures of a running BGSAVE, and the temp file names. The dump written decodes to the dataset
+ * of the save's instant, with the AUX fields of a dump.rdb.
  * Method: a Store on a CrashFileSystem with a manual clock and a ManualScheduler; background
  * slices are granted explicitly; the dump is decoded back.
  */
 import { describe, expect, it } from 'vitest';
+import { decodeRdb } from '../encoding/rdb-dataset.ts';
 import { anotherChildError, bgsaveInProgressError } from './store.ts';
 import { notAllowedInTransactionError } from './store-commands.ts';
 import { canonical, dumpDataset, openHarness, processId } from './testing/store-harness.ts';
@@ -63,6 +65,30 @@ describe('SAVE', () => {
     expect((await dumpDataset(h.fs))?.get(0)?.get('a')?.value).toEqual({ type: 'string', value: 'before' });
     expect(h.store.info().rdbChangesSinceLastSave).toBe(1);
   });
+
+  it('refused during a BGSAVE, does not block other clients: a write issued right after it applies at once', async () => {
+    const h = await openHarness();
+    const other = h.store.session();
+    await h.run('set', 'a', 'before');
+    await h.run('bgsave');
+    const refused = h.store.execute(['save']);
+    const writing = other.execute(['set', 'a', 'during']);
+    // Compare the SAVE that runs (test above): there the SET waits until the file is written.
+    expect(h.store.dataset().get(0)?.get('a')?.value).toEqual({ type: 'string', value: 'during' });
+    expect(await refused).toEqual({ kind: 'error', message: bgsaveInProgressError });
+    expect(await writing).toEqual({ kind: 'simple', value: 'OK' });
+  });
+
+  it('writes a dump.rdb, not an AOF base: AUX aof-base is 0 and ctime is the second of the SAVE', async () => {
+    const h = await openHarness();
+    await h.run('set', 'a', '1');
+    h.clock.advance(7_500);
+    await h.run('save');
+    // rdbSaveInfoAuxFields: aof-base = 1 only for an AOF base or preamble (facts §1.8, §1.10).
+    const { aux } = decodeRdb(await h.fs.readFile('/data/dump.rdb'), '/data/dump.rdb');
+    expect(aux.get('aof-base')).toBe('0');
+    expect(aux.get('ctime')).toBe('1700000007');
+  });
 });
 
 describe('SAVE and the AOF', () => {
@@ -109,6 +135,32 @@ describe('BGSAVE', () => {
     expect(h.store.info().rdbLastCowSize).toBe(0);
   });
 
+  it('reports rdb_last_bgsave_time_sec and rdb_current_bgsave_time_sec -1 and the current_* figures 0 when no BGSAVE ever ran', async () => {
+    const h = await openHarness();
+    await h.run('set', 'a', '1');
+    // Redis initServer: rdb_save_time_last = -1; rdb_current_bgsave_time_sec is -1 with no RDB child.
+    expect(h.store.info()).toMatchObject({ rdbLastBgsaveTimeSec: -1, rdbCurrentBgsaveTimeSec: -1, currentCowSize: 0, currentSaveKeysProcessed: 0, currentSaveKeysTotal: 0 });
+    const text = String(await h.run('info', 'persistence'));
+    expect(text).toContain('\r\nrdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\n');
+    expect(text).toContain('\r\ncurrent_cow_size:0\r\ncurrent_save_keys_processed:0\r\n');
+  });
+
+  it('reports the running BGSAVE in INFO: whole seconds since its start, keys written, copy-on-write bytes; back to -1 and 0 when it ends', async () => {
+    const h = await openHarness();
+    for (const name of ['a', 'b', 'c', 'd']) await h.run('set', name, 'v');
+    h.clock.advance(900);
+    await h.run('bgsave');
+    await h.step();
+    // Slice 1 (2 keys a slice) wrote a and b; SET d then serializes d's old value early:
+    // type 0x00, len 1 "d", len 1 "v" = 5 copy-on-write bytes, a third key processed.
+    await h.run('set', 'd', 'new');
+    // time(NULL) - rdb_save_time_start in whole seconds: started at second 0 (0.9 s), now at second 2 (2.1 s).
+    h.clock.advance(1_200);
+    expect(h.store.info()).toMatchObject({ rdbBgsaveInProgress: true, rdbCurrentBgsaveTimeSec: 2, currentSaveKeysProcessed: 3, currentSaveKeysTotal: 4, currentCowSize: 5 });
+    await h.finish();
+    expect(h.store.info()).toMatchObject({ rdbLastBgsaveTimeSec: 2, rdbCurrentBgsaveTimeSec: -1, rdbLastCowSize: 5, currentCowSize: 0, currentSaveKeysProcessed: 0, currentSaveKeysTotal: 0 });
+  });
+
   it('subtracts the dirty count at its start on success (dirty 3 at start, 2 more during)', async () => {
     const h = await openHarness();
     await h.run('mset', 'a', '1', 'b', '2', 'c', '3');
@@ -144,6 +196,21 @@ describe('BGSAVE', () => {
     expect(h.store.info()).toMatchObject({ rdbBgsaveInProgress: false, rdbBgsaveScheduled: true });
     expect((await h.store.cron()).bgsaveStarted).toEqual({ reason: 'scheduled' });
     expect(h.store.info()).toMatchObject({ rdbBgsaveInProgress: true, rdbBgsaveScheduled: false });
+    await h.finish();
+    expect(canonical(await dumpDataset(h.fs))).toBe(canonical(h.store.dataset()));
+  });
+
+  it('BGSAVE SCHEDULE during an AOF rewrite: cron leaves it scheduled while the rewrite runs, the first tick after it starts the BGSAVE', async () => {
+    const h = await openHarness({ config: { appendonly: true } });
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await h.run('set', name, 'v');
+    expect(await h.run('bgrewriteaof')).toBe('+Background append only file rewriting started');
+    expect(await h.run('bgsave', 'schedule')).toBe('+Background saving scheduled');
+    await h.step();
+    // serverCron starts a scheduled BGSAVE only when no child is active (facts §2.4).
+    expect((await h.store.cron()).bgsaveStarted).toBeNull();
+    expect(h.store.info()).toMatchObject({ aofRewriteInProgress: true, rdbBgsaveScheduled: true, rdbBgsaveInProgress: false });
+    await h.finish();
+    expect((await h.store.cron()).bgsaveStarted).toEqual({ reason: 'scheduled' });
     await h.finish();
     expect(canonical(await dumpDataset(h.fs))).toBe(canonical(h.store.dataset()));
   });
