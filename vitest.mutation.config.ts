@@ -4,6 +4,8 @@
  * per run and cover everything (conformance/, the interop tests, the model's graph traversal and
  * walks, two slow decoder suites), so each mutant reruns only the fast tests that cover it.
  * Properties run with one fixed seed and at most DURAKV_MAX_RUNS cases, so verdicts repeat.
+ * includeTaskLocation gives each test its place in its file, which the 'vitest-located' runner
+ * (scripts/mutation-located-vitest-runner.mjs) hands to Stryker's incremental diff.
  */
 import { defineConfig } from 'vitest/config';
 
@@ -23,6 +25,7 @@ export default defineConfig({
     env: { DURAKV_SEED: '20261124', DURAKV_MAX_RUNS: '25' },
     setupFiles: ['scripts/testing/mutation-test-setup.ts'],
     isolate: false,
+    includeTaskLocation: true,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -45,6 +45,13 @@ describe('the mutation report', () => {
     }
   });
 
+  it('names the entries that explain no survivor (killed since, or their code changed), and only those', () => {
+    const stale: TriageEntry = { ...entry, code: 'a = 1', mutator: 'StringLiteral' };
+    const rendered = renderMutationReport(report, [entry, stale]);
+    expect(rendered.unusedEntries).toEqual([stale]);
+    expect(renderMutationReport(report, [entry]).unusedEntries).toEqual([]);
+  });
+
   it('lists each ignored mutant with the ignorer\'s reason', () => {
     expect(renderMutationReport(report, []).markdown).toContain('| impl/x.ts:3:1 | ConditionalExpression | `assert.ok(a > 0);` → `true` | inside a node:assert invariant check |');
   });

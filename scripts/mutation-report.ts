@@ -31,6 +31,8 @@ export interface RenderedReport {
   readonly markdown: string;
   readonly score: number;
   readonly untriaged: number;
+  /** Entries that explain no survivor of this report (the mutant is now killed, or its code changed): prune them. */
+  readonly unusedEntries: readonly TriageEntry[];
 }
 
 const cell = (text: string, length: number): string => text.replace(/\s+/g, ' ').trim().slice(0, length).replace(/\|/g, '\\|');
@@ -41,6 +43,7 @@ export function renderMutationReport(report: StrykerReport, entries: readonly Tr
   const survivors: string[] = [];
   const ignored: string[] = [];
   let untriaged = 0;
+  const used = new Set<TriageEntry>();
   for (const [file, { source, mutants }] of Object.entries(report.files).sort(([left], [right]) => left.localeCompare(right))) {
     const count = (status: string): number => mutants.filter((mutant) => mutant.status === status).length;
     const row = { all: mutants.length - count('Ignored'), killed: count('Killed'), timeout: count('Timeout'), survived: count('Survived'), noCoverage: count('NoCoverage'), errors: count('CompileError') + count('RuntimeError'), ignored: count('Ignored') };
@@ -56,6 +59,7 @@ export function renderMutationReport(report: StrykerReport, entries: readonly Tr
       if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') {
         const entry = triageOf(entries, file, mutant.mutatorName, line, mutant.replacement ?? '');
         if (entry === undefined) untriaged += 1;
+        else used.add(entry);
         survivors.push(`| ${where} | ${mutant.status} | ${mutant.mutatorName} | ${change} | ${entry === undefined ? '**untriaged**' : cell(entry.reason, 300)} |`);
       } else if (mutant.status === 'Ignored') {
         ignored.push(`| ${where} | ${mutant.mutatorName} | ${change} | ${cell(mutant.statusReason ?? '', 120)} |`);
@@ -72,7 +76,7 @@ export function renderMutationReport(report: StrykerReport, entries: readonly Tr
     '<details><summary>every ignored mutant and the ignorer\'s reason</summary>', '',
     '| mutant | mutator | original → replacement | reason |', '| --- | --- | --- | --- |', ...ignored, '', '</details>', '',
   ].join('\n');
-  return { markdown, score, untriaged };
+  return { markdown, score, untriaged, unusedEntries: entries.filter((entry) => !used.has(entry)) };
 }
 
 export const reportStart = '<!-- mutation-report:start (scripts/mutation-report.ts --write) -->';
@@ -91,5 +95,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rendered = renderMutationReport(report, triage);
   if (process.argv.includes('--write')) writeFileSync('docs/mutation.md', spliceReport(readFileSync('docs/mutation.md', 'utf8'), rendered.markdown));
   else process.stdout.write(rendered.markdown);
-  process.stderr.write(`mutation score ${rendered.score.toFixed(2)}%, ${rendered.untriaged} untriaged survivor(s)\n`);
+  process.stderr.write(`mutation score ${rendered.score.toFixed(2)}%, ${rendered.untriaged} untriaged survivor(s), ${rendered.unusedEntries.length} triage entr(ies) matching no survivor\n`);
+  for (const entry of rendered.unusedEntries) process.stderr.write(`  unused: ${entry.file} ${entry.mutator} ${JSON.stringify(entry.code)}\n`);
 }

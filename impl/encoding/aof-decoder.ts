@@ -36,6 +36,7 @@
  *   the items and errors do not depend on which path ran. A command gets at most one fast try
  *   per push: one cut by the chunk end is finished by the general path. The fast path hands out
  *   the previous command's name string again when the bytes spell it (equal strings either way).
+ *   `fastPathCommands` counts the commands the one-pass path took, so tests can hold it to this.
  * - strictCrlf additionally refuses what redis-check-aof refuses: the 2 bytes after each argument
  *   must be "\r\n", '*'/'$' lines must be exactly digits + "\r\n" within 127 bytes, MULTI inside
  *   MULTI and EXEC outside MULTI are errors. (redis-check-aof also tolerates strtol's leading
@@ -184,6 +185,7 @@ export class AofDecoder {
   private finished = false;
   /** The last command name the fast path decoded (at most rememberedNameBytesMax bytes). */
   private lastName = '';
+  private fastCommands = 0;
 
   constructor(options: AofDecoderOptions) {
     const startOffset = options.startOffset ?? 0;
@@ -197,6 +199,14 @@ export class AofDecoder {
     this.numberLineBytesMax = this.strict ? checkAofNumberLineBytesMax : aofLoaderLineBytesMax;
     this.base = startOffset;
     this.validUpTo = startOffset;
+  }
+
+  /**
+   * How many commands the one-pass path decoded; the rest went through the general path. The
+   * witness of the speed invariant: every canonical command pushed whole is counted here.
+   */
+  get fastPathCommands(): number {
+    return this.fastCommands;
   }
 
   /** Decodes what `chunk` completes; keeps the unfinished tail. The chunk may be reused after. */
@@ -367,6 +377,7 @@ export class AofDecoder {
     this.argc = argc;
     this.checkNesting(argv[0]!);
     this.finishCommand(argv, index + delta, items);
+    this.fastCommands += 1;
     return index;
   }
 

@@ -21,16 +21,10 @@ import { byteStringOfText } from '../values/redis-value.ts';
 import { AofFatalError } from './aof-fatal-error.ts';
 import { ManualScheduler } from './manual-scheduler.ts';
 import { type Store, openStore } from './store.ts';
-import { aofConfig, aofListing, aofPath, datasetOf, fileText, manifestOf, manifestText, operationsSince, reopen, resp, runOn } from './testing/aof-harness.ts';
+import { aofConfig, aofListing, aofPath, datasetOf, expectRestartHolds, fileText, manifestOf, manifestText, operationsSince, reopen, resp, runOn } from './testing/aof-harness.ts';
 import { type Harness, TestClock, directory, fileSystemWithDirectory, openHarness, processId, seededRandom, settle, show, testConfig } from './testing/store-harness.ts';
 
 const tempManifest = 'temp-appendonly.aof.manifest';
-
-async function expectRestartHolds(h: Harness): Promise<void> {
-  const { store, error } = await reopen(h.fs.crash('process'), aofConfig('always'));
-  expect(error).toBe(null);
-  expect(datasetOf(store ?? expect.fail('reopened'))).toBe(datasetOf(h.store));
-}
 
 function failOnce(h: Harness, matches: (request: FsOperationRequest) => boolean, code: 'EIO' | 'ENOSPC' = 'EIO'): void {
   h.fs.injectFault({ when: { matches }, fault: { kind: 'error', code }, times: 'once' });

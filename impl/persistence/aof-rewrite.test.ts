@@ -21,7 +21,7 @@ import { rewriteFailedError, rewriteInProgressError } from './aof-persistence.ts
 import { immediateScheduler, systemClock } from './host-runtime.ts';
 import { anotherChildError } from './rdb-persistence.ts';
 import { openStore } from './store.ts';
-import { aofConfig, aofListing, aofPath, datasetOf, fileText, manifestOf, manifestText, operationsSince, reopen, resp } from './testing/aof-harness.ts';
+import { aofConfig, aofListing, aofPath, datasetOf, expectRestartHolds, fileText, manifestOf, manifestText, operationsSince, resp } from './testing/aof-harness.ts';
 import { type Harness, canonical, openHarness, seededRandom, show, testConfig } from './testing/store-harness.ts';
 
 
@@ -32,12 +32,6 @@ async function populated(more = {}): Promise<Harness> {
   await h.run('rpush', 'list', 'a', 'b');
   await h.run('select', '0');
   return h;
-}
-
-async function expectRestartHolds(h: Harness, config = aofConfig('always')): Promise<void> {
-  const { store, error } = await reopen(h.fs.crash('process'), config);
-  expect(error).toBe(null);
-  expect(datasetOf(store ?? expect.fail('reopened'))).toBe(datasetOf(h.store));
 }
 
 function failTempBaseWrites(h: Harness, times: 'once' | 'always'): void {

@@ -10,7 +10,7 @@
  * appendonly yes are checked.
  */
 import { describe, expect, it } from 'vitest';
-import { aofConfig, aofListing, aofPath, datasetOf, fileText, manifestOf, manifestText, operationsSince, reopen, resp } from './testing/aof-harness.ts';
+import { aofConfig, aofListing, aofPath, datasetOf, expectRestartHolds, fileText, manifestOf, manifestText, operationsSince, reopen, resp } from './testing/aof-harness.ts';
 import { type Harness, openHarness } from './testing/store-harness.ts';
 
 const tempIncr = aofPath('temp-appendonly.aof.incr');
@@ -20,12 +20,6 @@ async function withData(config = {}): Promise<Harness> {
   await h.run('set', 'a', '1');
   await h.run('rpush', 'l', 'x', 'y');
   return h;
-}
-
-async function expectRestartHolds(h: Harness): Promise<void> {
-  const { store, error } = await reopen(h.fs.crash('process'), aofConfig('always'));
-  expect(error).toBe(null);
-  expect(datasetOf(store ?? expect.fail('reopened'))).toBe(datasetOf(h.store));
 }
 
 describe('CONFIG SET appendonly yes', () => {

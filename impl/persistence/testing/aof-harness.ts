@@ -10,6 +10,7 @@
  * - `operationsSince(fs, n)` lists the state-changing and persisting calls (reads left out) as
  *   `"<operation> <path-relative-to-/data> <detail>"`, for asserting exact call sequences.
  */
+import { expect } from 'vitest';
 import { CrashFileSystem } from '../../fs/crash-file-system.ts';
 import { type FsOperationEntry, formatOperation } from '../../fs/fs-operation-log.ts';
 import type { FileSystem } from '../../fs/file-system.ts';
@@ -17,7 +18,7 @@ import { byteStringOfText } from '../../values/redis-value.ts';
 import { ManualScheduler } from '../manual-scheduler.ts';
 import type { AppendFsync, StoreConfig } from '../store-config.ts';
 import { type Store, openStore } from '../store.ts';
-import { TestClock, canonical, directory, processId, seededRandom, show, testConfig, type Shown } from './store-harness.ts';
+import { type Harness, TestClock, canonical, directory, processId, seededRandom, show, testConfig, type Shown } from './store-harness.ts';
 
 export const aofDir = `${directory}/appendonlydir`;
 export const manifestPath = `${aofDir}/appendonly.aof.manifest`;
@@ -103,6 +104,13 @@ export async function reopen(fs: FileSystem, config: Partial<StoreConfig>, clock
 }
 
 /** The canonical text of a store's dataset ('' when empty). */
+/** A process crash, then a restart with `config`: it opens, and holds the harness's dataset. */
+export async function expectRestartHolds(h: Harness, config: Partial<StoreConfig> = aofConfig('always')): Promise<void> {
+  const { store, error } = await reopen(h.fs.crash('process'), config);
+  expect(error).toBe(null);
+  expect(datasetOf(store ?? expect.fail('reopened'))).toBe(datasetOf(h.store));
+}
+
 export function datasetOf(store: Store): string {
   const dataset = store.dataset();
   return dataset.size === 0 ? '' : (canonical(dataset) ?? '');
