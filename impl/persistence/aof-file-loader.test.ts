@@ -86,6 +86,16 @@ describe('what a load of one file reports', () => {
   });
 });
 
+describe('what a load of one file counts as applied', () => {
+  it('a MULTI left open at the end: truncated before it; neither the MULTI nor what it queued counts as applied', async () => {
+    const before = resp('set', 'a', '1') + resp('MULTI') + resp('set', 'b', '2') + resp('EXEC');
+    const text = before + resp('MULTI') + resp('set', 'c', '3') + resp('set', 'd', '4');
+    const { keyspace, result } = await loadFile(text);
+    expect(result).toEqual({ status: 'truncated', size: text.length, validUpTo: before.length, openMulti: true, rdbPreamble: false, keysLoaded: 0, commandsApplied: 4 });
+    expect(stringsOf(keyspace)).toEqual({ a: '1', b: '2' });
+  });
+});
+
 describe('RDB preamble or RESP: the 5 magic bytes decide', () => {
   it('a file of exactly the 5 bytes "REDIS" is a torn RDB preamble (rdb, truncated), not RESP garbage', async () => {
     const error = await refusal('REDIS');

@@ -16,6 +16,8 @@
  * - The RESP stream may end cleanly ('complete') or inside a command or a MULTI ('truncated',
  *   with `validUpTo` = the end of the last command outside a MULTI): a MULTI still open at the
  *   end was only queued, so nothing of it was applied (rolled back).
+ * - `commandsApplied` counts the commands replayed, MULTI and EXEC included; a MULTI still open
+ *   at the end, and what it queued, are not counted, since none of it was applied.
  * - A format error (AofDecodeError) is an AofLoadError 'format'; any RDB error (RdbDecodeError:
  *   corrupt, truncated, unsupported, a duplicate key, a FUNCTION2 library) is 'rdb', whatever
  *   aof-load-truncated says, as in Redis. Other read failures reject with their FsError.
@@ -69,6 +71,8 @@ class FileReplay {
   #resp: AofDecoder | null = null;
   keysLoaded = 0;
   commandsApplied = 0;
+  /** commandsApplied when the open MULTI was read (null outside a MULTI). */
+  #appliedBeforeMulti: number | null = null;
 
   constructor(load: AofFileLoad, size: number, firstChunk: Uint8Array) {
     this.#load = load;
@@ -108,6 +112,10 @@ class FileReplay {
       end = this.#resp.end();
     } catch (error) {
       throw this.#respError(error);
+    }
+    if (this.#session.inTransaction) {
+      assert.ok(end.openMulti && this.#appliedBeforeMulti !== null, 'the session is inside a MULTI only when the stream ends inside one');
+      this.commandsApplied = this.#appliedBeforeMulti;
     }
     return { status: end.status, validUpTo: end.validUpTo, openMulti: end.openMulti };
   }
@@ -159,7 +167,9 @@ class FileReplay {
       if (spec === undefined) {
         throw new AofLoadError('unknown-command', this.#load.path, item.offset, `Unknown command '${name}' reading the append only file`);
       }
+      const wasInTransaction = this.#session.inTransaction;
       this.#session.executeLookedUp(item.argv, spec);
+      if (!wasInTransaction && this.#session.inTransaction) this.#appliedBeforeMulti = this.commandsApplied;
       this.commandsApplied += 1;
     }
   }
