@@ -45,9 +45,10 @@ describe('AofDecoder: complete streams', () => {
     expect(end).toEqual({ status: 'complete', validUpTo: 166, bytesSeen: 66, openMulti: false, redisTruncateOffset: null, partialAnnotationOffset: null });
   });
 
-  it('decodes binary arguments holding CRLF, NUL and 0xff, byte by byte', () => {
+  it('decodes binary arguments holding CRLF, NUL and 0xff, whole (the one-pass path) and byte by byte', () => {
     const argv = ['SET', 'k\r\n', '\x00\xff*$#'];
     expect(commands(decode(command(...argv), {}, 1).items)).toEqual([argv]);
+    expect(commands(decode(command(...argv)).items)).toEqual([argv]);
   });
 
   it('an empty stream is complete with validUpTo = startOffset', () => {
