@@ -140,7 +140,7 @@ describe('CONFIG SET appendonly no', () => {
     expect(datasetOf(store ?? expect.fail('reopened'))).not.toContain('"b"');
   });
 
-  it('kills a running rewrite: its temp base is removed, no error status, the manifest keeps the rotation', async () => {
+  it('kills a running rewrite: its temp base is removed, no error status, the manifest keeps the rotation; a write while off touches no file', async () => {
     const h = await openHarness({ config: aofConfig('always') });
     for (let index = 0; index < 6; index += 1) await h.run('set', `k${index}`, 'v');
     await h.run('bgrewriteaof');
@@ -148,6 +148,9 @@ describe('CONFIG SET appendonly no', () => {
     await h.run('config', 'set', 'appendonly', 'no');
     await h.finish();
     expect(h.store.info()).toMatchObject({ aofRewriteInProgress: false, aofLastBgrewriteStatus: 'ok', aofEnabled: false });
+    const since = h.fs.operationLog.entries.length;
+    await h.run('set', 'while-off', 'v');
+    expect(operationsSince(h.fs, since)).toEqual([]);
     expect(await aofListing(h.fs)).toEqual(['appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
     expect(await h.run('config', 'set', 'appendonly', 'yes')).toBe('+OK');
     await h.finish();
