@@ -55,7 +55,9 @@ export function addStartPositions(files, results) {
   return results;
 }
 
-const vitestFactory = vitestRunnerPlugins.find((plugin) => plugin.kind === PluginKind.TestRunner && plugin.name === 'vitest').factory;
+const vitestPlugin = vitestRunnerPlugins.find((plugin) => plugin.kind === PluginKind.TestRunner && plugin.name === 'vitest');
+if (vitestPlugin?.factory === undefined) throw new Error("vitest-located: @stryker-mutator/vitest-runner declares no 'vitest' test runner factory (a version other than 9.x?)");
+const vitestFactory = vitestPlugin.factory;
 
 function createLocatedVitestRunner(injector) {
   const runner = vitestFactory(injector);
