@@ -94,6 +94,20 @@ describe('what a load of one file counts as applied', () => {
     expect(result).toEqual({ status: 'truncated', size: text.length, validUpTo: before.length, openMulti: true, rdbPreamble: false, keysLoaded: 0, commandsApplied: 4 });
     expect(stringsOf(keyspace)).toEqual({ a: '1', b: '2' });
   });
+
+  it('a closed MULTI … EXEC counts all its commands: the MULTI, what it queued and the EXEC', async () => {
+    const text = resp('set', 'a', '1') + resp('MULTI') + resp('set', 'b', '2') + resp('set', 'c', '3') + resp('EXEC');
+    const { keyspace, result } = await loadFile(text);
+    expect(result).toEqual({ status: 'complete', size: text.length, validUpTo: text.length, openMulti: false, rdbPreamble: false, keysLoaded: 0, commandsApplied: 5 });
+    expect(stringsOf(keyspace)).toEqual({ a: '1', b: '2', c: '3' });
+  });
+
+  it('an EXEC the session refuses (it takes no argument) leaves its MULTI open: nothing of the MULTI counts as applied, and nothing of it was', async () => {
+    const text = resp('set', 'a', '1') + resp('MULTI') + resp('set', 'b', '2') + resp('EXEC', 'now');
+    const { keyspace, result } = await loadFile(text);
+    expect(result).toMatchObject({ status: 'complete', openMulti: false, commandsApplied: 1 });
+    expect(stringsOf(keyspace)).toEqual({ a: '1' });
+  });
 });
 
 describe('RDB preamble or RESP: the 5 magic bytes decide', () => {

@@ -71,8 +71,8 @@ class FileReplay {
   #resp: AofDecoder | null = null;
   keysLoaded = 0;
   commandsApplied = 0;
-  /** commandsApplied when the open MULTI was read (null outside a MULTI). */
-  #appliedBeforeMulti: number | null = null;
+  /** commandsApplied as it was when the last MULTI opened a transaction. */
+  #appliedBeforeMulti = 0;
 
   constructor(load: AofFileLoad, size: number, firstChunk: Uint8Array) {
     this.#load = load;
@@ -113,10 +113,9 @@ class FileReplay {
     } catch (error) {
       throw this.#respError(error);
     }
-    if (this.#session.inTransaction) {
-      assert.ok(end.openMulti && this.#appliedBeforeMulti !== null, 'the session is inside a MULTI only when the stream ends inside one');
-      this.commandsApplied = this.#appliedBeforeMulti;
-    }
+    // The session, not the decoder, knows whether a MULTI is still open (an EXEC it refuses for
+    // its arity leaves the MULTI open although the decoder saw EXEC).
+    if (this.#session.inTransaction) this.commandsApplied = this.#appliedBeforeMulti;
     return { status: end.status, validUpTo: end.validUpTo, openMulti: end.openMulti };
   }
 
