@@ -33,6 +33,15 @@ function failOnce(h: Harness, matches: (request: FsOperationRequest) => boolean,
 /** A rename's request path is "<source> -> <target>". */
 const renameOf = (name: string) => (request: FsOperationRequest) => request.operation === 'rename' && request.path.startsWith(`${aofPath(name)} -> `);
 
+/** Matches `target` requests only from the first `trigger` request on (that request included). */
+function onceSeen(trigger: (request: FsOperationRequest) => boolean, target: (request: FsOperationRequest) => boolean): (request: FsOperationRequest) => boolean {
+  let seen = false;
+  return (request) => {
+    if (trigger(request)) seen = true;
+    return seen && target(request);
+  };
+}
+
 describe('rewrite start (rotation of the incr)', () => {
   it('everysec with a background fsync queued: the write of the same turn is forced into the OLD incr before the switch', async () => {
     const h = await openHarness({ config: aofConfig('everysec') });
@@ -183,11 +192,7 @@ describe('a failed manifest commit at the finish (AOF on)', () => {
     const h = await openHarness({ config: aofConfig('always') });
     await h.run('set', 'a', '1');
     await h.run('bgrewriteaof');
-    let renamed = false;
-    failOnce(h, (request) => {
-      if (renameOf(tempManifest)(request)) renamed = true;
-      return renamed && request.operation === 'fsyncDirectory';
-    });
+    failOnce(h, onceSeen(renameOf(tempManifest), (request) => request.operation === 'fsyncDirectory'));
     await h.finish();
     expect(h.store.info()).toMatchObject({ aofLastBgrewriteStatus: 'err', aofRewritesConsecutiveFailures: 1 });
     expect(await aofListing(h.fs)).toContain('appendonly.aof.2.base.rdb');
@@ -198,11 +203,10 @@ describe('a failed manifest commit at the finish (AOF on)', () => {
 });
 
 describe('history clean-up and closing the live file', () => {
-  // FAILS on the current code (fidelity bug, see the report of the mutation triage): Redis 7.0's
-  // getNewBaseFileNameAndMarkPreAsHistory pushes the old base at the head of the history list,
-  // then markRewrittenIncrAofAsHistory walks the incrs from the tail (skipping the live one) and
-  // pushes each at the head, so they end up oldest first; aofDelHistoryFiles unlinks in list
-  // order. #installBase reverses them (3, 2, 1).
+  // Redis 7.0's getNewBaseFileNameAndMarkPreAsHistory pushes the old base at the head of the
+  // history list, then markRewrittenIncrAofAsHistory walks the incrs from the tail (skipping the
+  // live one) and pushes each at the head, so they end up oldest first; aofDelHistoryFiles
+  // unlinks in list order. (#installBase once listed them newest first: 3, 2, 1.)
   it('three incrs demoted at once are listed and unlinked oldest first, then the old base (Redis: the old base, then each incr from the tail, pushed at the head of the history)', async () => {
     const h = await openHarness({ config: aofConfig('always') });
     await h.run('set', 'a', '1');
@@ -215,11 +219,7 @@ describe('history clean-up and closing the live file', () => {
     failing = false;
     await h.run('bgrewriteaof');
     // The history clean-up's commit fails, so the commit that demoted them stays on disk.
-    let unlinked = false;
-    failOnce(h, (request) => {
-      if (request.operation === 'unlink' && request.path.endsWith('.incr.aof')) unlinked = true;
-      return unlinked && renameOf(tempManifest)(request);
-    });
+    failOnce(h, onceSeen((request) => request.operation === 'unlink' && request.path.endsWith('.incr.aof'), renameOf(tempManifest)));
     const since = h.fs.operationLog.entries.length;
     await h.finish();
     expect(operationsSince(h.fs, since).filter((call) => call.startsWith('unlink '))).toEqual([
@@ -245,11 +245,7 @@ describe('history clean-up and closing the live file', () => {
     const h = await openHarness({ config: aofConfig('always') });
     await h.run('set', 'a', '1');
     await h.run('bgrewriteaof');
-    let unlinked = false;
-    failOnce(h, (request) => {
-      if (request.operation === 'unlink') unlinked = true;
-      return unlinked && renameOf(tempManifest)(request);
-    });
+    failOnce(h, onceSeen((request) => request.operation === 'unlink', renameOf(tempManifest)));
     await h.finish();
     expect(h.store.info()).toMatchObject({ aofLastBgrewriteStatus: 'ok', aofRewritesConsecutiveFailures: 0 });
     expect(await aofListing(h.fs)).toEqual(['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
