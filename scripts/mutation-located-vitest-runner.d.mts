@@ -19,4 +19,10 @@ export interface LocatedTestResult {
 export function fullNameOf(task: VitestTaskLike): string;
 export function testsOf(task: VitestFileLike): VitestTaskLike[];
 export function addStartPositions<T extends LocatedTestResult>(files: readonly VitestFileLike[], results: T[]): T[];
+export interface AdaptableRunner {
+  ctx?: { state: { getFiles(): readonly VitestFileLike[] } };
+  dryRun(options: unknown): Promise<{ status: string; tests?: LocatedTestResult[] }>;
+  mutantRun(options: { readonly hitLimit?: number | undefined }): Promise<unknown>;
+}
+export function adaptVitestRunner<R extends AdaptableRunner>(runner: R): R;
 export const strykerPlugins: readonly unknown[];

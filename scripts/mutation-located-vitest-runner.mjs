@@ -10,8 +10,12 @@
  * mutants are re-tested. Like Jest's runner, a change outside every test (a shared table or a
  * helper above the first test, or in another module) is not seen: `npx stryker run --force`.
  *
+ * It also runs each mutant with the tighter hit limit of scripts/mutation-hit-limit.mjs, so an
+ * endless loop stops on the hit count instead of the wall-clock timeout.
+ *
  * Invariants:
- * - Everything is the vitest runner's; only the dry run's test results gain `startPosition`.
+ * - Everything else is the vitest runner's: the dry run's test results gain `startPosition`, and
+ *   a mutant run's hit limit is scaled down; nothing else changes.
  * - Results are paired with vitest's tasks in the order the runner builds them (files in state
  *   order, tests depth first, those that ran). Each pair must agree (same file, the result's name
  *   is the task's full name) or the dry run fails: a wrong position would reuse results wrongly.
@@ -22,6 +26,7 @@
 import path from 'node:path';
 import { PluginKind, commonTokens, declareFactoryPlugin, tokens } from '@stryker-mutator/api/plugin';
 import { strykerPlugins as vitestRunnerPlugins } from '@stryker-mutator/vitest-runner';
+import { withTightHitLimit } from './mutation-hit-limit.mjs';
 
 /** The tests of a vitest file or suite task, depth first, as the vitest runner collects them. */
 export function testsOf(task) {
@@ -59,15 +64,24 @@ const vitestPlugin = vitestRunnerPlugins.find((plugin) => plugin.kind === Plugin
 if (vitestPlugin?.factory === undefined) throw new Error("vitest-located: @stryker-mutator/vitest-runner declares no 'vitest' test runner factory (a version other than 9.x?)");
 const vitestFactory = vitestPlugin.factory;
 
-function createLocatedVitestRunner(injector) {
-  const runner = vitestFactory(injector);
+/**
+ * Adapts a vitest runner in place: its dry run reports test positions, and each mutant run gets
+ * the tighter hit limit of scripts/mutation-hit-limit.mjs. Everything else is the runner's own.
+ */
+export function adaptVitestRunner(runner) {
   const dryRun = runner.dryRun.bind(runner);
   runner.dryRun = async (options) => {
     const result = await dryRun(options);
     if (result.status === 'complete') addStartPositions(runner.ctx.state.getFiles(), result.tests);
     return result;
   };
+  const mutantRun = runner.mutantRun.bind(runner);
+  runner.mutantRun = (options) => mutantRun(withTightHitLimit(options));
   return runner;
+}
+
+function createLocatedVitestRunner(injector) {
+  return adaptVitestRunner(vitestFactory(injector));
 }
 createLocatedVitestRunner.inject = tokens(commonTokens.injector);
 

@@ -3,7 +3,7 @@
  * 0-based start positions; it refuses to guess when results and tests do not pair up.
  */
 import { describe, expect, it } from 'vitest';
-import { addStartPositions, type LocatedTestResult, type VitestTaskLike } from './mutation-located-vitest-runner.mjs';
+import { addStartPositions, adaptVitestRunner, type LocatedTestResult, type VitestTaskLike } from './mutation-located-vitest-runner.mjs';
 
 const filepath = '/repo/impl/thing.test.ts';
 const file = { filepath };
@@ -48,5 +48,33 @@ describe('addStartPositions (vitest-located runner)', () => {
     expect(() => addStartPositions([{ tasks: [test('a', 1, 1)] }], [{ name: 'b', fileName: filepath }])).toThrow(/result "b" does not match vitest test "a"/);
     expect(() => addStartPositions([{ tasks: [suite('outer', [test('a', 1, 1)])] }], [{ name: 'a', fileName: filepath }])).toThrow(/result "a" does not match vitest test "outer a"/);
     expect(() => addStartPositions([{ tasks: [test('a', 1, 1)] }], [{ name: 'a', fileName: '/repo/other.test.ts' }])).toThrow(/does not match/);
+  });
+});
+
+describe('adaptVitestRunner', () => {
+  function fakeRunner(files: VitestTaskLike[], results: LocatedTestResult[]) {
+    const seen: Array<{ hitLimit?: number | undefined }> = [];
+    const runner = {
+      ctx: { state: { getFiles: () => [{ tasks: files }] } },
+      dryRun: async (_options: unknown) => ({ status: 'complete', tests: results }),
+      mutantRun: async (options: { hitLimit?: number | undefined }) => {
+        seen.push(options);
+        return { status: 'survived' };
+      },
+    };
+    return { runner: adaptVitestRunner(runner), seen };
+  }
+
+  it('adds start positions to a complete dry run', async () => {
+    const { runner } = fakeRunner([test('writes', 3, 3)], [{ name: 'writes', fileName: filepath }]);
+    const result = await runner.dryRun({});
+    expect(result.tests).toEqual([{ name: 'writes', fileName: filepath, startPosition: { line: 2, column: 2 } }]);
+  });
+
+  it('hands each mutant run to the vitest runner with a tenth of Stryker\'s hit limit', async () => {
+    const { runner, seen } = fakeRunner([], []);
+    await runner.mutantRun({ hitLimit: 5000 });
+    await runner.mutantRun({ hitLimit: undefined });
+    expect(seen).toEqual([{ hitLimit: 500 }, { hitLimit: undefined }]);
   });
 });
