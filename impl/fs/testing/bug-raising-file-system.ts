@@ -1,0 +1,94 @@
+/**
+ * Test support: a forwarding FileSystem whose armed call rejects with an error that is not an
+ * FsError: the stand-in for a bug (in an adapter, or in durakv itself) surfacing through a file
+ * system call, as opposed to an I/O failure. Durable code handles FsErrors and must let
+ * everything else through, so a test can check that such an error stops the store instead of
+ * being taken for a failed write, close or unlink.
+ *
+ * Invariants:
+ * - At most one call is armed: the first `operation` on `path` (for a rename, its source path)
+ *   after `skip` matching calls rejects with the armed error without reaching the inner file
+ *   system, then the arming is spent. Every other call is forwarded unchanged.
+ * - `spent` tells whether the armed call happened, so a test can check that its scenario
+ *   reached the call it meant to break.
+ */
+import assert from 'node:assert/strict';
+import type { FileHandle, FileSystem } from '../file-system.ts';
+import { ForwardingFileSystem, ForwardingHandle } from './forwarding-file-system.ts';
+
+export type RaisingOperation = 'rename' | 'unlink' | 'fdatasync' | 'close';
+
+interface Armed {
+  readonly operation: RaisingOperation;
+  readonly path: string;
+  readonly error: Error;
+  skip: number;
+}
+
+export class BugRaisingFileSystem<Inner extends FileSystem = FileSystem> extends ForwardingFileSystem {
+  #armed: Armed | null = null;
+  #spent = false;
+
+  constructor(override readonly inner: Inner) {
+    super(inner);
+  }
+
+  /** Arms the first `operation` on `path` after `skip` matching calls to reject with `error`. */
+  raiseOn(operation: RaisingOperation, path: string, error: Error, skip = 0): void {
+    assert.equal(this.#armed, null, 'one armed call at a time');
+    assert.ok(Number.isSafeInteger(skip) && skip >= 0);
+    this.#armed = { operation, path, error, skip };
+    this.#spent = false;
+  }
+
+  /** True once the armed call has rejected. */
+  get spent(): boolean {
+    return this.#spent;
+  }
+
+  /** Throws the armed error if this call is the armed one (used by the handles too). */
+  check(operation: RaisingOperation, path: string): void {
+    const armed = this.#armed;
+    if (armed === null || armed.operation !== operation || armed.path !== path) return;
+    if (armed.skip > 0) {
+      armed.skip -= 1;
+      return;
+    }
+    this.#armed = null;
+    this.#spent = true;
+    throw armed.error;
+  }
+
+  override async rename(source: string, target: string): Promise<void> {
+    this.check('rename', source);
+    return super.rename(source, target);
+  }
+
+  override async unlink(path: string): Promise<void> {
+    this.check('unlink', path);
+    return super.unlink(path);
+  }
+
+  protected override wrapHandle(handle: FileHandle): FileHandle {
+    return new BugRaisingHandle(handle, this);
+  }
+}
+
+class BugRaisingHandle extends ForwardingHandle {
+  constructor(
+    inner: FileHandle,
+    readonly raising: BugRaisingFileSystem,
+  ) {
+    super(inner);
+  }
+
+  override async fdatasync(): Promise<void> {
+    this.raising.check('fdatasync', this.path);
+    return super.fdatasync();
+  }
+
+  override async close(): Promise<void> {
+    this.raising.check('close', this.path);
+    return super.close();
+  }
+}
