@@ -123,7 +123,7 @@ describe('CONFIG SET appendonly yes', () => {
 });
 
 describe('CONFIG SET appendonly no', () => {
-  it('flushes and fsyncs the incr, then logs nothing; files and manifest stay; a restart with appendonly yes loads the AOF as it was', async () => {
+  it('flushes and fsyncs the incr, then logs nothing (no write, no fsync at the next second); files and manifest stay; a restart with appendonly yes loads the AOF as it was', async () => {
     const h = await openHarness({ config: aofConfig('no') });
     await h.run('set', 'a', '1');
     const listing = await aofListing(h.fs);
@@ -131,8 +131,12 @@ describe('CONFIG SET appendonly no', () => {
     const since = h.fs.operationLog.entries.length;
     expect(await h.run('config', 'set', 'appendonly', 'no')).toBe('+OK');
     expect(operationsSince(h.fs, since)).toEqual(['fdatasync appendonlydir/appendonly.aof.1.incr.aof', 'close appendonlydir/appendonly.aof.1.incr.aof']);
+    const whileOff = h.fs.operationLog.entries.length;
     await h.run('set', 'b', '2');
-    expect(h.store.info().aofEnabled).toBe(false);
+    h.clock.advance(2_000);
+    await h.store.cron();
+    expect(operationsSince(h.fs, whileOff)).toEqual([]);
+    expect(h.store.info()).toMatchObject({ aofEnabled: false, aofPendingBioFsync: 0 });
     expect(await aofListing(h.fs)).toEqual(listing);
     expect(await manifestText(h.fs)).toBe(manifest);
     const { store } = await reopen(h.fs.crash('process'), aofConfig('always'));
