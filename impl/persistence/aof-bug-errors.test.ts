@@ -15,7 +15,7 @@ import { ManualScheduler } from './manual-scheduler.ts';
 import type { StoreConfig } from './store-config.ts';
 import { type Store, openStore } from './store.ts';
 import { aofConfig, aofPath, runOn } from './testing/aof-harness.ts';
-import { TestClock, directory, fileSystemWithDirectory, processId, seededRandom, settle, testConfig } from './testing/store-harness.ts';
+import { TestClock, directory, fileSystemWithDirectory, grantUntilIdle, processId, seededRandom, settle, testConfig } from './testing/store-harness.ts';
 
 const tempManifest = aofPath('temp-appendonly.aof.manifest');
 const tempIncr = aofPath('temp-appendonly.aof.incr');
@@ -43,8 +43,7 @@ function arm(r: Raising, operation: RaisingOperation, path: string, skip = 0): v
 
 /** Grants slices until the background job asks for no more, then lets its finish run. */
 async function runJobToItsEnd(scheduler: ManualScheduler): Promise<void> {
-  await settle();
-  while (scheduler.runNext()) await settle();
+  await grantUntilIdle(scheduler);
   await settle();
 }
 

@@ -22,7 +22,7 @@ import { AofFatalError } from './aof-fatal-error.ts';
 import { ManualScheduler } from './manual-scheduler.ts';
 import { type Store, openStore } from './store.ts';
 import { aofConfig, aofListing, aofPath, datasetOf, expectRestartHolds, fileText, manifestOf, manifestText, operationsSince, reopen, resp, runOn } from './testing/aof-harness.ts';
-import { type Harness, TestClock, directory, fileSystemWithDirectory, openHarness, processId, seededRandom, settle, show, testConfig } from './testing/store-harness.ts';
+import { type Harness, TestClock, directory, fileSystemWithDirectory, grantUntilIdle, openHarness, processId, seededRandom, show, testConfig } from './testing/store-harness.ts';
 
 const tempManifest = 'temp-appendonly.aof.manifest';
 
@@ -290,8 +290,7 @@ async function gatedStore(config = aofConfig('always')): Promise<{ fs: GatedFile
 
 /** Grants slices until the running job asks for no more (its outcome may still wait in the AOF's queue). */
 async function runJobToItsEnd(scheduler: ManualScheduler): Promise<void> {
-  await settle();
-  while (scheduler.runNext()) await settle();
+  await grantUntilIdle(scheduler);
 }
 
 describe('commands that run while the rewrite’s finish waits in the AOF queue', () => {

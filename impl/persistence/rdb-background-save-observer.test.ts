@@ -15,7 +15,7 @@ import type { DatabaseContents } from '../values/redis-value.ts';
 import { ManualScheduler } from './manual-scheduler.ts';
 import { RdbBackgroundSave } from './rdb-background-save.ts';
 import { rdbSnapshotFormat } from './snapshot-format.ts';
-import { TestClock, canonical, dumpDataset, dumpPath, fileSystemWithDirectory, settle } from './testing/store-harness.ts';
+import { TestClock, canonical, dumpDataset, dumpPath, fileSystemWithDirectory, grantUntilIdle, settle } from './testing/store-harness.ts';
 
 const encoder = { aof: false, ctimeSeconds: 1_700_000_000, usedMemory: 0, compression: true };
 
@@ -46,8 +46,7 @@ function datasetOf(keyspace: Keyspace): Map<number, DatabaseContents> {
 }
 
 async function drain(scheduler: ManualScheduler): Promise<void> {
-  await settle();
-  while (scheduler.runNext()) await settle();
+  await grantUntilIdle(scheduler);
 }
 
 describe('RdbBackgroundSave observer lifetime', () => {

@@ -19,7 +19,7 @@ import { ManualScheduler } from './manual-scheduler.ts';
 import { RdbBackgroundSave } from './rdb-background-save.ts';
 import { rdbSnapshotFormat } from './snapshot-format.ts';
 import { type SnapshotStep, populationCommand, snapshotStep } from './testing/command-arbitrary.ts';
-import { TestClock, canonical, dumpDataset, dumpPath, fileSystemWithDirectory, settle } from './testing/store-harness.ts';
+import { TestClock, canonical, dumpDataset, dumpPath, fileSystemWithDirectory, grantUntilIdle, settle } from './testing/store-harness.ts';
 
 const encoder = { aof: false, ctimeSeconds: 1_700_000_000, usedMemory: 0, compression: true };
 
@@ -51,7 +51,7 @@ describe('RdbBackgroundSave (property)', () => {
           const atCut = canonical(datasetOf(keyspace));
           const job = await backgroundSave(keyspace, scheduler, fs, 1, sliceKeys);
           for (const step of steps) await apply(step, { clients, clock, keyspace, scheduler });
-          while (scheduler.runNext()) await settle();
+          await grantUntilIdle(scheduler);
           const result = await job.done;
           expect(result.outcome.kind).toBe('saved');
           expect(canonical(await dumpDataset(fs))).toBe(atCut);
@@ -60,7 +60,7 @@ describe('RdbBackgroundSave (property)', () => {
 
           const second = canonical(datasetOf(keyspace));
           const again = await backgroundSave(keyspace, scheduler, fs, 2, sliceKeys);
-          while (scheduler.runNext()) await settle();
+          await grantUntilIdle(scheduler);
           expect((await again.done).progress.cowBytes).toBe(0);
           expect(canonical(await dumpDataset(fs))).toBe(second);
         },

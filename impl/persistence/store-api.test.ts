@@ -16,7 +16,7 @@ import { isSimulatedCrash } from '../fs/simulated-crash.ts';
 import { byteStringOfText } from '../values/redis-value.ts';
 import { immediateScheduler, systemClock } from './host-runtime.ts';
 import { StoreClosedError, openStore } from './store.ts';
-import { canonical, dumpDataset, openHarness, seededRandom, show, testConfig } from './testing/store-harness.ts';
+import { canonical, dumpDataset, grantUntilIdle, openHarness, seededRandom, show, testConfig } from './testing/store-harness.ts';
 
 describe('Store sessions and turns', () => {
   it('keeps each session’s selected db and transaction apart', async () => {
@@ -118,7 +118,7 @@ describe('close()', () => {
     });
     await h.step();
     expect(closed).toBe(false);
-    while (h.scheduler.runNext()) await h.step();
+    await grantUntilIdle(h.scheduler);
     await closing;
     expect(canonical(await dumpDataset(h.fs))).toBe(expected);
   });

@@ -4,8 +4,11 @@
  * datasets. Used by tests only.
  *
  * Invariants:
- * - Time moves only through `clock.advance`; background slices run only through `step`/`finish`,
- *   so each test's interleaving is fixed by the test.
+ * - Time moves only through `clock.advance`; background slices run only through `step`/`finish`
+ *   (or `grantUntilIdle` on a bare scheduler), so each test's interleaving is fixed by the test.
+ * - `finish` and `grantUntilIdle` grant at most maxTestSlices slices, then fail: a job that never
+ *   ends (a bug, or a mutant under mutation testing) fails its test at once instead of spinning
+ *   until a timeout. The tests need at most a dozen slices.
  * - `settle()` waits until every pending promise reaction has run (one macrotask turn; test
  *   support may use timers, the store never does), so after `step()` the slice and the writes
  *   it leads to are done and the job waits for its next grant, or has settled.
@@ -43,6 +46,25 @@ export class TestClock implements Clock {
 /** Waits one macrotask turn: every promise reaction queued so far has run. */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The most slices one background job of a test may take (the tests need at most a dozen). */
+export const maxTestSlices = 1_000;
+
+function assertWithinSliceBudget(slices: number): void {
+  assert.ok(slices <= maxTestSlices, `a background job finishes within ${maxTestSlices} slices (the tests need at most a dozen)`);
+}
+
+/** Grants slices until no request waits; returns how many were granted. */
+export async function grantUntilIdle(scheduler: ManualScheduler): Promise<number> {
+  let slices = 0;
+  await settle();
+  while (scheduler.runNext()) {
+    slices += 1;
+    assertWithinSliceBudget(slices);
+    await settle();
+  }
+  return slices;
 }
 
 import { seededRandom } from '../../testing/seeded-random.ts';
@@ -115,7 +137,7 @@ export async function openHarness(options: { fs?: CrashFileSystem; config?: Part
       while (store.info().rdbBgsaveInProgress || store.info().aofRewriteInProgress) {
         assert.ok(await step(), 'a running job waits for a slice');
         slices += 1;
-        assert.ok(slices < 100_000, 'the job finishes');
+        assertWithinSliceBudget(slices);
       }
       return slices;
     },
