@@ -96,15 +96,18 @@ describe('rewrite finish', () => {
     h.clock.advance(3_000);
     await h.finish();
     expect(h.store.info()).toMatchObject({ aofLastBgrewriteStatus: 'ok', aofLastRewriteTimeSec: 3 });
+    await expectRestartHolds(h);
   });
 
-  it('an RDB-preamble base carries the aux field aof-base = 1 (rdbSaveInfoAuxFields with RDBFLAGS_AOF_PREAMBLE)', async () => {
+  it('an RDB-preamble base carries the aux field aof-base = 1 (rdbSaveInfoAuxFields with RDBFLAGS_AOF_PREAMBLE) and the dataset of the cut', async () => {
     const h = await openHarness({ config: aofConfig('always') });
     await h.run('set', 'a', '1');
     await h.run('bgrewriteaof');
     await h.finish();
     const base = decodeRdb(await h.fs.readFile(aofPath('appendonly.aof.2.base.rdb')), 'base');
     expect(base.aux.get(byteStringOfText('aof-base'))).toBe(byteStringOfText('1'));
+    expect([...base.databases.keys()]).toEqual([0]);
+    expect([...(base.databases.get(0)?.keys() ?? [])]).toEqual([byteStringOfText('a')]);
   });
 
   it('BGREWRITEAOF with the AOF off leaves the AOF off and its sizes as they were (Redis updates them only with aof_fd != -1); later writes are not logged', async () => {
@@ -115,10 +118,13 @@ describe('rewrite finish', () => {
     expect(await h.run('bgrewriteaof')).toBe('+Background append only file rewriting started');
     await h.finish();
     expect(h.store.info()).toMatchObject({ aofEnabled: false, aofLastBgrewriteStatus: 'ok', ...sizes });
+    const atRewrite = datasetOf(h.store);
     const since = h.fs.operationLog.entries.length;
     expect(await h.run('set', 'after', '1')).toBe('+OK');
     expect(operationsSince(h.fs, since)).toEqual([]);
     expect(await manifestText(h.fs)).toBe(manifestOf('file appendonly.aof.2.base.rdb seq 2 type b'));
+    const { store } = await reopen(h.fs.crash('process'), aofConfig('always'));
+    expect(datasetOf(store ?? expect.fail('reopened'))).toBe(atRewrite);
   });
 });
 
