@@ -48,7 +48,7 @@ export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** The most slices one background job of a test may take (the tests need at most a dozen). */
+/** The most slices one call of `finish` or `grantUntilIdle` grants (the tests need at most a dozen). */
 export const maxTestSlices = 1_000;
 
 function assertWithinSliceBudget(slices: number): void {
