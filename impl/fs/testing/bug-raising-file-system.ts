@@ -1,9 +1,9 @@
 /**
- * Test support: a forwarding FileSystem whose armed call rejects with an error that is not an
- * FsError: the stand-in for a bug (in an adapter, or in durakv itself) surfacing through a file
- * system call, as opposed to an I/O failure. Durable code handles FsErrors and must let
- * everything else through, so a test can check that such an error stops the store instead of
- * being taken for a failed write, close or unlink.
+ * Test support: an intercepting FileSystem (intercepting-file-system.ts) whose armed call
+ * rejects with an error that is not an FsError: the stand-in for a bug (in an adapter, or in
+ * durakv itself) surfacing through a file-system call, as opposed to an I/O failure. Durable code
+ * handles FsErrors and must let everything else through, so a test can check that such an error
+ * stops the store instead of being taken for a failed write, close or unlink.
  *
  * Invariants:
  * - At most one call is armed: the first `operation` on `path` (for a rename, its source path)
@@ -13,10 +13,10 @@
  *   reached the call it meant to break.
  */
 import assert from 'node:assert/strict';
-import type { FileHandle, FileSystem } from '../file-system.ts';
-import { ForwardingFileSystem, ForwardingHandle } from './forwarding-file-system.ts';
+import type { FileSystem } from '../file-system.ts';
+import { type InterceptedOperation, InterceptingFileSystem } from './intercepting-file-system.ts';
 
-export type RaisingOperation = 'rename' | 'unlink' | 'fdatasync' | 'close';
+export type RaisingOperation = InterceptedOperation;
 
 interface Armed {
   readonly operation: RaisingOperation;
@@ -25,13 +25,9 @@ interface Armed {
   skip: number;
 }
 
-export class BugRaisingFileSystem<Inner extends FileSystem = FileSystem> extends ForwardingFileSystem {
+export class BugRaisingFileSystem<Inner extends FileSystem = FileSystem> extends InterceptingFileSystem<Inner> {
   #armed: Armed | null = null;
   #spent = false;
-
-  constructor(override readonly inner: Inner) {
-    super(inner);
-  }
 
   /** Arms the first `operation` on `path` after `skip` matching calls to reject with `error`. */
   raiseOn(operation: RaisingOperation, path: string, error: Error, skip = 0): void {
@@ -46,8 +42,8 @@ export class BugRaisingFileSystem<Inner extends FileSystem = FileSystem> extends
     return this.#spent;
   }
 
-  /** Throws the armed error if this call is the armed one (used by the handles too). */
-  check(operation: RaisingOperation, path: string): void {
+  /** Rejects with the armed error if this call is the armed one. */
+  async intercept(operation: InterceptedOperation, path: string): Promise<void> {
     const armed = this.#armed;
     if (armed === null || armed.operation !== operation || armed.path !== path) return;
     if (armed.skip > 0) {
@@ -57,38 +53,5 @@ export class BugRaisingFileSystem<Inner extends FileSystem = FileSystem> extends
     this.#armed = null;
     this.#spent = true;
     throw armed.error;
-  }
-
-  override async rename(source: string, target: string): Promise<void> {
-    this.check('rename', source);
-    return super.rename(source, target);
-  }
-
-  override async unlink(path: string): Promise<void> {
-    this.check('unlink', path);
-    return super.unlink(path);
-  }
-
-  protected override wrapHandle(handle: FileHandle): FileHandle {
-    return new BugRaisingHandle(handle, this);
-  }
-}
-
-class BugRaisingHandle extends ForwardingHandle {
-  constructor(
-    inner: FileHandle,
-    readonly raising: BugRaisingFileSystem,
-  ) {
-    super(inner);
-  }
-
-  override async fdatasync(): Promise<void> {
-    this.raising.check('fdatasync', this.path);
-    return super.fdatasync();
-  }
-
-  override async close(): Promise<void> {
-    this.raising.check('close', this.path);
-    return super.close();
   }
 }

@@ -1,16 +1,16 @@
 /**
- * Test support: a forwarding FileSystem whose next matching call (a rename, named by its source,
- * or a handle's fdatasync) waits at a gate until the test opens it, so a test can run commands
- * while the store's I/O is held at one exact point (a BGSAVE between its last write and its
- * rename, an AOF rewrite committing its manifest).
+ * Test support: an intercepting FileSystem (intercepting-file-system.ts) whose next matching
+ * call (a rename, named by its source, or a handle's fdatasync) waits at a gate until the test
+ * opens it, so a test can run commands while the store's I/O is held at one exact point (a
+ * BGSAVE between its last write and its rename, an AOF rewrite committing its manifest).
  *
  * Invariants:
  * - At most one gate is armed; it holds the first matching call only, then disarms.
  * - `reached` resolves when that call starts waiting; the call then reaches the inner file
  *   system, unchanged, once `release` is called. Every other call is forwarded at once.
  */
-import type { FileHandle, FileSystem } from '../file-system.ts';
-import { ForwardingFileSystem, ForwardingHandle } from './forwarding-file-system.ts';
+import type { FileSystem } from '../file-system.ts';
+import { type InterceptedOperation, InterceptingFileSystem } from './intercepting-file-system.ts';
 
 export type GatedOperation = 'rename' | 'fdatasync';
 
@@ -28,12 +28,8 @@ interface ArmedGate {
   readonly opened: Promise<void>;
 }
 
-export class GatedFileSystem<Inner extends FileSystem = FileSystem> extends ForwardingFileSystem {
+export class GatedFileSystem<Inner extends FileSystem = FileSystem> extends InterceptingFileSystem<Inner> {
   #gate: ArmedGate | null = null;
-
-  constructor(override readonly inner: Inner) {
-    super(inner);
-  }
 
   /** Holds the next `operation` on `path` (for a rename, its source path). */
   holdNext(operation: GatedOperation, path: string): Gate {
@@ -45,35 +41,12 @@ export class GatedFileSystem<Inner extends FileSystem = FileSystem> extends Forw
     return { reached, release };
   }
 
-  /** Waits at the gate if it is armed for this call (used by the handles). */
-  async pass(operation: GatedOperation, path: string): Promise<void> {
+  /** Waits at the gate if it is armed for this call. */
+  async intercept(operation: InterceptedOperation, path: string): Promise<void> {
     const gate = this.#gate;
     if (gate === null || gate.operation !== operation || gate.path !== path) return;
     this.#gate = null;
     gate.reach();
     await gate.opened;
-  }
-
-  override async rename(source: string, target: string): Promise<void> {
-    await this.pass('rename', source);
-    return super.rename(source, target);
-  }
-
-  protected override wrapHandle(handle: FileHandle): FileHandle {
-    return new GatedHandle(handle, this);
-  }
-}
-
-class GatedHandle extends ForwardingHandle {
-  constructor(
-    inner: FileHandle,
-    readonly gates: GatedFileSystem,
-  ) {
-    super(inner);
-  }
-
-  override async fdatasync(): Promise<void> {
-    await this.gates.pass('fdatasync', this.path);
-    return super.fdatasync();
   }
 }

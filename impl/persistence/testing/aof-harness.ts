@@ -103,7 +103,6 @@ export async function reopen(fs: FileSystem, config: Partial<StoreConfig>, clock
   }
 }
 
-/** The canonical text of a store's dataset ('' when empty). */
 /** A process crash, then a restart with `config`: it opens, and holds the harness's dataset. */
 export async function expectRestartHolds(h: Harness, config: Partial<StoreConfig> = aofConfig('always')): Promise<void> {
   const { store, error } = await reopen(h.fs.crash('process'), config);
@@ -111,6 +110,7 @@ export async function expectRestartHolds(h: Harness, config: Partial<StoreConfig
   expect(datasetOf(store ?? expect.fail('reopened'))).toBe(datasetOf(h.store));
 }
 
+/** The canonical text of a store's dataset ('' when empty). */
 export function datasetOf(store: Store): string {
   const dataset = store.dataset();
   return dataset.size === 0 ? '' : (canonical(dataset) ?? '');
